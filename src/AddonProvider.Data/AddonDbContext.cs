@@ -1,0 +1,63 @@
+using System.Text;
+using AddonProvider.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Data;
+
+public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : DbContext(options), IDataProtectionKeyContext
+{
+    public const string MigrationsAssembly = "AddonProvider.Migrations";
+
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<InferenceModel> InferenceModels => Set<InferenceModel>();
+    public DbSet<Resource> Resources => Set<Resource>();
+    public DbSet<Credential> Credentials => Set<Credential>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
+    public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AddonDbContext).Assembly);
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                // xmin is PostgreSQL's system column behind IsRowVersion(); it keeps its name.
+                if (property.GetColumnName() != "xmin")
+                    property.SetColumnName(SnakeCase(property.Name));
+            }
+            foreach (var key in entity.GetKeys()) key.SetName(SnakeCase(key.GetName()!));
+            foreach (var fk in entity.GetForeignKeys()) fk.SetConstraintName(SnakeCase(fk.GetConstraintName()!));
+            foreach (var index in entity.GetIndexes()) index.SetDatabaseName(SnakeCase(index.GetDatabaseName()!));
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is timestamptz in UTC.
+        configurationBuilder.Properties<DateTime>().HaveColumnType("timestamp with time zone");
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                    sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+}

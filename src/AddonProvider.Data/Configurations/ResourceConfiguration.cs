@@ -1,0 +1,33 @@
+using AddonProvider.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AddonProvider.Data.Configurations;
+
+internal sealed class ResourceConfiguration : IEntityTypeConfiguration<Resource>
+{
+    public void Configure(EntityTypeBuilder<Resource> b)
+    {
+        b.ToTable("resources");
+        // The primary key is Heroku's uuid: it is the idempotency constraint for provisioning.
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Id).ValueGeneratedNever();
+        b.Property(r => r.ProductId).HasMaxLength(40);
+        b.Property(r => r.PlanSlug).HasMaxLength(60);
+        b.Property(r => r.OriginalPlanSlug).HasMaxLength(60);
+        b.Property(r => r.Region).HasMaxLength(10);
+        b.Property(r => r.HerokuRegion).HasMaxLength(100);
+        b.Property(r => r.Name).HasMaxLength(300);
+        b.Property(r => r.CallbackUrl).HasMaxLength(500);
+        b.Property(r => r.HerokuId).HasMaxLength(300);
+        b.Property(r => r.ModelId).HasMaxLength(60);
+        b.Property(r => r.PublicAppId).HasMaxLength(40);
+        b.Property(r => r.OwnerEmail).HasMaxLength(320);
+        b.Property(r => r.State).HasConversion(new LowerCaseEnumConverter<ResourceState>()).HasMaxLength(20);
+        b.Property(r => r.Version).IsRowVersion().HasColumnName("xmin");
+        b.HasIndex(r => r.PublicAppId).IsUnique();
+        b.HasIndex(r => new { r.ProductId, r.State, r.CreatedAt });
+        b.HasOne<Product>().WithMany().HasForeignKey(r => r.ProductId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Plan>().WithMany().HasForeignKey(r => new { r.ProductId, r.PlanSlug }).OnDelete(DeleteBehavior.Restrict);
+    }
+}

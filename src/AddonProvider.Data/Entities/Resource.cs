@@ -1,0 +1,36 @@
+namespace AddonProvider.Data.Entities;
+
+/// <summary>One Heroku add-on resource. <see cref="Id"/> is Heroku's uuid, which we also return as `id`.</summary>
+public sealed class Resource
+{
+    public Guid Id { get; set; }
+    public required string ProductId { get; set; }
+    public required string PlanSlug { get; set; }
+
+    /// <summary>The plan of the first provision request; a retried provision is compared with this, not the current plan.</summary>
+    public required string OriginalPlanSlug { get; set; }
+
+    public required string Region { get; set; }
+    public string? HerokuRegion { get; set; }
+    public string? Name { get; set; }
+    public string? CallbackUrl { get; set; }
+    public string? HerokuId { get; set; }
+
+    /// <summary>The inference model this resource defaults to (`INFERENCE_MODEL_ID`).</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>A public, non-guessable id for MobiLoud's app-config endpoint (never the Heroku uuid).</summary>
+    public string? PublicAppId { get; set; }
+
+    public ResourceState State { get; set; }
+    public string? OwnerEmail { get; set; }
+    public DateTime? OwnerEmailRefreshedAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? DeprovisionedAt { get; set; }
+    public DateTime? PurgedAt { get; set; }
+
+    public uint Version { get; set; }
+}
+
+public enum ResourceState { Provisioning, Provisioned, Deprovisioned, Failed }

@@ -1,0 +1,44 @@
+using AddonProvider.Data;
+using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Kafka;
+using AddonProvider.Web.Secrets;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Web.Configuration;
+
+/// <summary>What every feature stands on: settings, the database, time, secrets, catalog, Heroku auth.</summary>
+public static class PlatformServices
+{
+    public const string DevDatabaseUrl = "postgres://postgres@127.0.0.1:5433/addonprovider";
+
+    public static IServiceCollection AddPlatform(this IServiceCollection services, Settings settings)
+    {
+        var connectionString = DatabaseUrl.ToConnectionString(
+            settings.Get("DATABASE_URL", DevDatabaseUrl), maxPoolSize: settings.GetInt("DB_POOL_SIZE", 20));
+        services.AddDbContextPool<AddonDbContext>(o => o
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(AddonDbContext.MigrationsAssembly)));
+
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(PublicUrls.From(settings));
+        services.AddSingleton(SecretBox.From(settings));
+        services.AddSingleton(KafkaBrokers.From(settings));
+        services.AddSingleton(AddonCredentials.From(settings));
+        services.AddSingleton<CatalogCache>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        return services;
+    }
+
+    public static IServiceCollection AddHerokuPartnerAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, HerokuBasicAuthentication>(HerokuBasicAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(HerokuPartnerAuth.Policy, p => p
+                .AddAuthenticationSchemes(HerokuBasicAuthentication.SchemeName)
+                .RequireClaim(HerokuBasicAuthentication.ProductClaim));
+        return services;
+    }
+}

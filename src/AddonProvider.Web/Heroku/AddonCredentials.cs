@@ -1,0 +1,42 @@
+using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Configuration;
+
+namespace AddonProvider.Web.Heroku;
+
+/// <summary>The secrets one add-on shares with Heroku: Basic-auth password, SSO salt and OAuth client secret.</summary>
+public sealed record AddonSecrets(
+    string ProductId,
+    string Password,
+    string? PreviousPassword,
+    string SsoSalt,
+    string? PreviousSsoSalt,
+    string OAuthClientSecret);
+
+public sealed class AddonCredentials
+{
+    private readonly Dictionary<string, AddonSecrets> _byProduct;
+
+    private AddonCredentials(Dictionary<string, AddonSecrets> byProduct) => _byProduct = byProduct;
+
+    public AddonSecrets? For(string productId) => _byProduct.GetValueOrDefault(productId);
+
+    public IEnumerable<AddonSecrets> All => _byProduct.Values;
+
+    /// <summary>The development values; they appear in the committed dev manifest and are refused in Production.</summary>
+    public static string DevPassword(string productId) => $"dev-{productId}-password-not-for-production";
+    public static string DevSsoSalt(string productId) => $"dev-{productId}-sso-salt-not-for-production";
+    public static string DevOAuthSecret(string productId) => $"dev-{productId}-oauth-client-secret";
+
+    public static AddonCredentials From(Settings settings) => new(
+        CatalogDefinition.ProductIds.ToDictionary(id => id, id =>
+        {
+            var env = $"ADDON_{id.ToUpperInvariant()}";
+            return new AddonSecrets(
+                id,
+                settings.Secret($"{env}_PASSWORD", DevPassword(id)),
+                settings.Optional($"{env}_PASSWORD_PREVIOUS"),
+                settings.Secret($"{env}_SSO_SALT", DevSsoSalt(id)),
+                settings.Optional($"{env}_SSO_SALT_PREVIOUS"),
+                settings.Secret($"{env}_OAUTH_CLIENT_SECRET", DevOAuthSecret(id)));
+        }));
+}

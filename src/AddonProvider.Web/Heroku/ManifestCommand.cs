@@ -1,0 +1,30 @@
+using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Configuration;
+
+namespace AddonProvider.Web.Heroku;
+
+/// <summary>`manifest &lt;product&gt;`: prints that add-on's manifest JSON on stdout and nothing else.</summary>
+public static class ManifestCommand
+{
+    public static int Run(string productId)
+    {
+        if (!CatalogDefinition.ProductIds.Contains(productId))
+        {
+            Console.Error.WriteLine($"unknown product '{productId}'; one of: {string.Join(", ", CatalogDefinition.ProductIds)}");
+            return 2;
+        }
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var settings = new Settings(configuration, HostEnvironment.Resolve([]) == Environments.Production);
+        try
+        {
+            var manifest = Manifests.For(productId, AddonCredentials.From(settings), PublicUrls.From(settings), devPort: 5000);
+            Console.Out.Write(Manifests.Print(manifest));
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+    }
+}

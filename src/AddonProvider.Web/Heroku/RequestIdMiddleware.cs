@@ -1,0 +1,19 @@
+namespace AddonProvider.Web.Heroku;
+
+/// <summary>
+/// Uses the Heroku router's X-Request-Id as this request's id (logs, audit rows, error bodies) and echoes it.
+/// Values that are too long or carry unexpected characters are ignored rather than trusted.
+/// </summary>
+public static class RequestIdMiddleware
+{
+    public const string Header = "X-Request-Id";
+
+    public static IApplicationBuilder UseRouterRequestId(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var incoming = context.Request.Headers[Header].ToString();
+        if (incoming.Length is > 0 and <= 200 && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+            context.TraceIdentifier = incoming;
+        context.Response.Headers[Header] = context.TraceIdentifier;
+        return next(context);
+    });
+}

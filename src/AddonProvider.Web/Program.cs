@@ -1,0 +1,17 @@
+using AddonProvider.Web;
+using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Heroku;
+
+// Commands of contract.md first; anything else runs the service.
+switch (args)
+{
+    case ["manifest", var product, ..]:
+        return ManifestCommand.Run(product);
+    case ["manifest", ..]:
+        Console.Error.WriteLine("usage: manifest <mobiloud|kafkacluster|inference>");
+        return 2;
+}
+
+var app = AddonProviderApp.Build(args);
+await app.RunAsync();
+return 0;

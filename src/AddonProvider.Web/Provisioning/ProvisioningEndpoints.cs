@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using AddonProvider.Web.Errors;
+using AddonProvider.Web.Heroku;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AddonProvider.Web.Provisioning;
+
+public static class ProvisioningEndpoints
+{
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static IServiceCollection AddProvisioning(this IServiceCollection services) =>
+        services.AddScoped<ProvisioningService>().AddSingleton<ConfigVars>();
+
+    public static RouteGroupBuilder MapProvisioningEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/heroku/resources")
+            .RequireAuthorization(HerokuPartnerAuth.Policy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithTags("Heroku Partner API");
+        group.MapPost("/", Provision);
+        group.MapPut("/{id}", ChangePlan);
+        group.MapDelete("/{id}", Deprovision);
+        return group;
+    }
+
+    private static async Task<Results<Ok<ProvisionResponse>, Accepted<ProvisionResponse>, ProblemHttpResult>> Provision(
+        HttpContext http, ProvisioningService service, CancellationToken ct)
+    {
+        var (request, error) = await JsonBody.ReadAsync<ProvisionRequest>(http.Request, ct);
+        if (error is not null) return error;
+        var outcome = await service.ProvisionAsync(http.User.ProductId(), request!, Actor(http.User), http.TraceIdentifier, ct);
+        if (outcome.Failure is { } failure) return failure.ToResult();
+        return outcome.Value!.Accepted
+            ? TypedResults.Accepted((string?)null, outcome.Value.Body)
+            : TypedResults.Ok(outcome.Value.Body);
+    }
+
+    private static async Task<Results<Ok<PlanChangeResponse>, ProblemHttpResult>> ChangePlan(
+        string id, HttpContext http, ProvisioningService service, CancellationToken ct)
+    {
+        var (request, error) = await JsonBody.ReadAsync<PlanChangeRequest>(http.Request, ct);
+        if (error is not null) return error;
+        var outcome = await service.ChangePlanAsync(http.User.ProductId(), id, request!, Actor(http.User), http.TraceIdentifier, ct);
+        return outcome.Failure is { } failure ? failure.ToResult() : TypedResults.Ok(outcome.Value);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Deprovision(
+        string id, HttpContext http, ProvisioningService service, CancellationToken ct)
+    {
+        var failure = await service.DeprovisionAsync(http.User.ProductId(), id, Actor(http.User), http.TraceIdentifier, ct);
+        return failure is null ? TypedResults.NoContent() : failure.ToResult();
+    }
+
+    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "heroku";
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using AddonProvider.Tests.Infrastructure;
+
+namespace AddonProvider.Tests.Platform;
+
+public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private static Dictionary<string, string?> ProductionSettings()
+    {
+        var s = new Dictionary<string, string?>
+        {
+            ["PUBLIC_BASE_URL"] = "https://addons.example.com",
+            ["SECRETS_KEY"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 7)).ToArray()),
+            ["KAFKA_BROKERS_US"] = "b1.us:9096", ["KAFKA_BROKERS_EU"] = "b1.eu:9096",
+        };
+        foreach (var p in new[] { "MOBILOUD", "KAFKACLUSTER", "INFERENCE" })
+        {
+            s[$"ADDON_{p}_PASSWORD"] = $"real-{p}-password";
+            s[$"ADDON_{p}_SSO_SALT"] = $"real-{p}-salt";
+            s[$"ADDON_{p}_OAUTH_CLIENT_SECRET"] = $"real-{p}-oauth";
+        }
+        return s;
+    }
+
+    [Theory]
+    [InlineData("ADDON_KAFKACLUSTER_PASSWORD", null, "ADDON_KAFKACLUSTER_PASSWORD is required in Production")]
+    [InlineData("ADDON_INFERENCE_SSO_SALT", "dev-inference-sso-salt-not-for-production", "ADDON_INFERENCE_SSO_SALT holds the development value")]
+    [InlineData("SECRETS_KEY", null, "SECRETS_KEY is required in Production")]
+    [InlineData("SECRETS_KEY", "ZGV2LXNlY3JldHMta2V5LW5vdC1mb3ItcHJvZC11c2U=", "SECRETS_KEY holds the development value")]
+    [InlineData("SECRETS_KEY", "c2hvcnQ=", "SECRETS_KEY must be the base64 encoding of 32 random bytes")]
+    [InlineData("PUBLIC_BASE_URL", "http://addons.example.com", "PUBLIC_BASE_URL must be https in Production")]
+    [InlineData("KAFKA_BROKERS_EU", null, "KAFKA_BROKERS_EU is required in Production")]
+    public async Task Production_RefusesToStartOnMissingOrDevSecrets_NamingTheVariable(string variable, string? value, string message)
+    {
+        var settings = ProductionSettings();
+        settings[variable] = value;
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var built = AppFixture.BuildApp(app.ConnectionString, settings, environment: "Production");
+            await built.StartAsync();
+        });
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public async Task Production_StartsWithRealSecrets()
+    {
+        await using var built = AppFixture.BuildApp(app.ConnectionString, ProductionSettings(), environment: "Production");
+        await built.StartAsync();
+        await built.StopAsync();
+    }
+
+    [Fact]
+    public async Task Health_LiveAndReady_Answer200OnAMigratedDatabase()
+    {
+        await (await app.Client.GetAsync("/health/live")).ExpectAsync(HttpStatusCode.OK);
+        var ready = await (await app.Client.GetAsync("/health/ready")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownRoute_IsAProblemWithoutInternals()
+    {
+        var response = await app.Client.GetAsync("/no/such/route");
+        await response.ExpectProblemAsync(HttpStatusCode.NotFound, "Not Found");
+    }
+}
