@@ -466,6 +466,48 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("resources", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.SsoUser", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTime>("FirstLoginAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_login_at");
+
+                    b.Property<DateTime>("LastLoginAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_login_at");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sso_users");
+
+                    b.HasIndex("ResourceId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sso_users_resource_id_user_id");
+
+                    b.ToTable("sso_users", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -550,6 +592,16 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_resources_plans_product_id_plan_slug");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.SsoUser", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sso_users_resources_resource_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.Product", b =>

@@ -15,6 +15,7 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<Resource> Resources => Set<Resource>();
     public DbSet<Credential> Credentials => Set<Credential>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<SsoUser> SsoUsers => Set<SsoUser>();
     public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

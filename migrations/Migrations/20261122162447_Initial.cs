@@ -222,6 +222,29 @@ namespace AddonProvider.Migrations.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "sso_users",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    resource_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    first_login_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_login_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sso_users", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_sso_users_resources_resource_id",
+                        column: x => x.resource_id,
+                        principalTable: "resources",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_audit_log_at",
                 table: "audit_log",
@@ -281,6 +304,12 @@ namespace AddonProvider.Migrations.Migrations
                 table: "resources",
                 column: "public_app_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sso_users_resource_id_user_id",
+                table: "sso_users",
+                columns: new[] { "resource_id", "user_id" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -300,6 +329,9 @@ namespace AddonProvider.Migrations.Migrations
 
             migrationBuilder.DropTable(
                 name: "kafka_topics");
+
+            migrationBuilder.DropTable(
+                name: "sso_users");
 
             migrationBuilder.DropTable(
                 name: "resources");
