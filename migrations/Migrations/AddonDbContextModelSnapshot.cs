@@ -260,6 +260,45 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("kafka_topics", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Argument")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("argument");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_outbox_pending")
+                        .HasFilter("dispatched_at IS NULL");
+
+                    b.ToTable("outbox", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.Plan", b =>
                 {
                     b.Property<string>("ProductId")

@@ -2,6 +2,7 @@ using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
 using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
 
@@ -15,13 +16,16 @@ public static class AddonProviderApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostEnvironment.Resolve(args) });
         configure?.Invoke(builder);
         var settings = new Settings(builder.Configuration, builder.Environment.IsProduction());
+        var roles = RoleParser.Parse(builder.Configuration["role"], builder.Environment.IsDevelopment());
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
-            builder.WebHost.UseUrls($"http://*:{settings.Optional("PORT") ?? "5000"}");
+            // A worker-only dyno receives no traffic; it still answers health probes on a private port.
+            builder.WebHost.UseUrls(roles.HasFlag(Roles.Web) ? $"http://*:{settings.Optional("PORT") ?? "5000"}" : "http://127.0.0.1:0");
 
         builder.Services
             .AddPlatform(settings)
             .AddProblemResponses()
             .AddHerokuPartnerAuth()
+            .AddJobs(settings, roles)
             .AddProvisioning();
 
         var app = builder.Build();
@@ -34,6 +38,7 @@ public static class AddonProviderApp
         app.UseAuthorization();
 
         app.MapHealthEndpoints();
+        if (!roles.HasFlag(Roles.Web)) return app;
         app.MapProvisioningEndpoints();
         return app;
     }

@@ -36,11 +36,12 @@ public sealed class Settings(IConfiguration configuration, bool isProduction)
 
     public TimeSpan GetDuration(string name, TimeSpan fallback) =>
         Optional(name) is { } s
-            ? ParseDuration(s) ?? throw new InvalidOperationException($"{name} must be a duration such as 30s, 15m, 2h or 30d, got '{s}'.")
+            ? ParseDuration(s) ?? throw new InvalidOperationException($"{name} must be a duration such as 200ms, 30s, 15m, 2h or 30d, got '{s}'.")
             : fallback;
 
     public static TimeSpan? ParseDuration(string s)
     {
+        if (s.EndsWith("ms", StringComparison.Ordinal) && int.TryParse(s[..^2], out var ms) && ms >= 0) return TimeSpan.FromMilliseconds(ms);
         if (s.Length < 2 || !int.TryParse(s[..^1], out var n) || n < 0) return TimeSpan.TryParse(s, out var ts) ? ts : null;
         return s[^1] switch
         {

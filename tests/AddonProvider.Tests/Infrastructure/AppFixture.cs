@@ -32,27 +32,48 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Extra settings for this fixture (flat, environment-style names).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Test-only services (e.g. a recording job); production registrations still follow.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
     public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
         ConnectionString = await server.CreateDatabaseAsync();
-        _app = BuildApp(ConnectionString, Settings);
+        _app = BuildApp(ConnectionString, Settings, configureServices: ConfigureServices);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
 
-    public static WebApplication BuildApp(string connectionString, IDictionary<string, string?> settings, string environment = "Development")
+    public static WebApplication BuildApp(string connectionString, IDictionary<string, string?> settings, string environment = "Development",
+        Action<IServiceCollection>? configureServices = null)
     {
         var config = new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = PostgresServer.ToUrl(connectionString),
             ["PUBLIC_BASE_URL"] = PublicBaseUrl,
+            ["JOBS_QUEUE_POLL_INTERVAL"] = "200ms",
+            ["JOBS_OUTBOX_POLL_INTERVAL"] = "100ms",
+            ["JOBS_WORKER_COUNT"] = "2",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in settings) config[k] = v;
-        return AddonProviderApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment],
-            b => b.Configuration.AddInMemoryCollection(config));
+        return AddonProviderApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], b =>
+        {
+            b.Configuration.AddInMemoryCollection(config);
+            configureServices?.Invoke(b.Services);
+        });
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeoutSeconds}s waiting for: {what}");
+            await Task.Delay(100);
+        }
     }
 
     public virtual async Task DisposeAsync()

@@ -1,0 +1,18 @@
+using AddonProvider.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AddonProvider.Data.Configurations;
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("outbox");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Kind).HasMaxLength(100);
+        b.Property(m => m.Argument).HasMaxLength(200);
+        // The dispatcher only ever scans undispatched rows.
+        b.HasIndex(m => m.Id).HasFilter("dispatched_at IS NULL").HasDatabaseName("ix_outbox_pending");
+    }
+}
