@@ -8,7 +8,7 @@ public static class DatabaseUrl
     public static string ToConnectionString(string databaseUrl, int? maxPoolSize = null, bool? requireSsl = null)
     {
         if (!databaseUrl.StartsWith("postgres://", StringComparison.Ordinal) && !databaseUrl.StartsWith("postgresql://", StringComparison.Ordinal))
-            return databaseUrl; // already a key=value connection string
+            return Tune(new NpgsqlConnectionStringBuilder(databaseUrl), maxPoolSize); // already a key=value connection string
 
         var uri = new Uri(databaseUrl);
         var userInfo = uri.UserInfo.Split(':', 2);
@@ -29,6 +29,18 @@ public static class DatabaseUrl
             if (kv[0] == "sslmode" && kv.Length == 2 && Enum.TryParse<SslMode>(kv[1], ignoreCase: true, out var mode))
                 builder.SslMode = mode;
         }
+        return Tune(builder, maxPoolSize);
+    }
+
+    /// <summary>
+    /// We keep no session state on pooled connections, so skip the reset on return; statements the service runs
+    /// on every request are prepared server-side after a few uses.
+    /// </summary>
+    public static string Tune(NpgsqlConnectionStringBuilder builder, int? maxPoolSize = null)
+    {
+        builder.NoResetOnClose = true;
+        builder.MaxAutoPrepare = 64;
+        builder.AutoPrepareMinUsages = 3;
         if (maxPoolSize is { } max) builder.MaxPoolSize = max;
         return builder.ConnectionString;
     }

@@ -2,6 +2,7 @@ using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
 using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Hosting;
 using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
@@ -16,6 +17,7 @@ public static class AddonProviderApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostEnvironment.Resolve(args) });
         configure?.Invoke(builder);
         var settings = new Settings(builder.Configuration, builder.Environment.IsProduction());
+        builder.ConfigureLogging(settings);
         var roles = RoleParser.Parse(builder.Configuration["role"], builder.Environment.IsDevelopment());
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
             // A worker-only dyno receives no traffic; it still answers health probes on a private port.
@@ -24,6 +26,8 @@ public static class AddonProviderApp
         builder.Services
             .AddPlatform(settings)
             .AddProblemResponses()
+            .AddRouterRealities(settings)
+            .AddExceptionHandler<DatabaseUnavailable>()
             .AddHerokuPartnerAuth()
             .AddJobs(settings, roles)
             .AddProvisioning();
@@ -31,9 +35,12 @@ public static class AddonProviderApp
         var app = builder.Build();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
             app.Logger.LogWarning("SECRETS_KEY is not set: secrets are encrypted with the public development key. Never use this with real data.");
+        app.UseRouterRealities();
         app.UseRouterRequestId();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseRequestTimeouts();
         app.UseAuthentication();
         app.UseAuthorization();
 
