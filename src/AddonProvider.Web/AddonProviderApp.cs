@@ -27,6 +27,7 @@ public static class AddonProviderApp
             .AddPlatform(settings)
             .AddProblemResponses()
             .AddRouterRealities(settings)
+            .AddTelemetry(settings)
             .AddExceptionHandler<DatabaseUnavailable>()
             .AddHerokuPartnerAuth()
             .AddJobs(settings, roles)

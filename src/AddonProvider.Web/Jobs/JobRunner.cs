@@ -1,3 +1,4 @@
+using AddonProvider.Web.Hosting;
 using Hangfire;
 
 namespace AddonProvider.Web.Jobs;
@@ -15,8 +16,18 @@ public sealed class JobRunner(IServiceProvider services, ILogger<JobRunner> logg
         var job = services.GetKeyedService<IJob>(kind)
             ?? throw new InvalidOperationException($"No job is registered for kind '{kind}'.");
         var started = TimeProvider.System.GetTimestamp();
-        await job.RunAsync(argument, ct);
-        logger.LogInformation("Job {Kind} {Argument} finished in {Elapsed} ms", kind, argument,
-            (int)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+        using var activity = Telemetry.Source.StartActivity($"job {kind}");
+        var outcome = "failed";
+        try
+        {
+            await job.RunAsync(argument, ct);
+            outcome = "succeeded";
+        }
+        finally
+        {
+            var elapsed = TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
+            Telemetry.JobDuration.Record(elapsed, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+            logger.LogInformation("Job {Kind} {Argument} {Outcome} in {Elapsed} ms", kind, argument, outcome, (int)elapsed);
+        }
     }
 }

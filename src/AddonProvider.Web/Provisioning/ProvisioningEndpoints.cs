@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -28,13 +30,22 @@ public static class ProvisioningEndpoints
     private static async Task<Results<Ok<ProvisionResponse>, Accepted<ProvisionResponse>, ProblemHttpResult>> Provision(
         HttpContext http, ProvisioningService service, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
+        var product = http.User.ProductId();
         var (request, error) = await JsonBody.ReadAsync<ProvisionRequest>(http.Request, ct);
-        if (error is not null) return error;
-        var outcome = await service.ProvisionAsync(http.User.ProductId(), request!, Actor(http.User), http.TraceIdentifier, ct);
-        if (outcome.Failure is { } failure) return failure.ToResult();
+        if (error is not null) return Record(error, 400);
+        var outcome = await service.ProvisionAsync(product, request!, Actor(http.User), http.TraceIdentifier, ct);
+        if (outcome.Failure is { } failure) return Record(failure.ToResult(), failure.Status);
         return outcome.Value!.Accepted
-            ? TypedResults.Accepted((string?)null, outcome.Value.Body)
-            : TypedResults.Ok(outcome.Value.Body);
+            ? Record(TypedResults.Accepted((string?)null, outcome.Value.Body), 202)
+            : Record(TypedResults.Ok(outcome.Value.Body), 200);
+
+        T Record<T>(T result, int status)
+        {
+            Telemetry.ProvisionDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("product", product), new KeyValuePair<string, object?>("status", status));
+            return result;
+        }
     }
 
     private static async Task<Results<Ok<PlanChangeResponse>, ProblemHttpResult>> ChangePlan(
