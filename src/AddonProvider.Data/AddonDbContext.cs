@@ -16,6 +16,9 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<Credential> Credentials => Set<Credential>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<SsoUser> SsoUsers => Set<SsoUser>();
+    public DbSet<SsoTokenUse> SsoTokenUses => Set<SsoTokenUse>();
+    public DbSet<MobiLoudApp> MobiLoudApps => Set<MobiLoudApp>();
+    public DbSet<MobiLoudSubmission> MobiLoudSubmissions => Set<MobiLoudSubmission>();
     public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

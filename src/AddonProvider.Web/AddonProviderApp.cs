@@ -1,9 +1,14 @@
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Dashboard;
+using AddonProvider.Web.Inference;
+using AddonProvider.Web.Kafka;
+using AddonProvider.Web.MobiLoud;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
 using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
+using AddonProvider.Web.Sso;
 
 namespace AddonProvider.Web;
 
@@ -22,19 +27,30 @@ public static class AddonProviderApp
             .AddPlatform(settings)
             .AddProblemResponses()
             .AddHerokuPartnerAuth()
-            .AddProvisioning();
+            .AddProvisioning()
+            .AddSso(settings)
+            .AddMobiLoud()
+            .AddKafkaDashboard();
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
             app.Logger.LogWarning("SECRETS_KEY is not set: secrets are encrypted with the public development key. Never use this with real data.");
+        app.UseForwardedHeaders();
         app.UseRouterRequestId();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapHealthEndpoints();
         app.MapProvisioningEndpoints();
+        app.MapSsoEndpoints();
+        app.MapMobiLoudAppConfig();
+        var dashboard = app.MapDashboard();
+        dashboard.MapMobiLoudDashboard();
+        dashboard.MapKafkaDashboard();
+        dashboard.MapInferenceDashboard();
         return app;
     }
 }

@@ -18,7 +18,7 @@ namespace AddonProvider.Tests.Infrastructure;
 /// The service on a real Kestrel socket, over its own freshly migrated PostgreSQL database, with intent methods
 /// that speak the way Heroku does. One per test class.
 /// </summary>
-public class AppFixture : IAsyncLifetime
+public partial class AppFixture : IAsyncLifetime
 {
     public const string PublicBaseUrl = "https://addons.example.test";
 
@@ -32,17 +32,20 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Extra settings for this fixture (flat, environment-style names).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The app's clock; a fixture that tests time windows replaces it with a <see cref="TestClock"/>.</summary>
+    public virtual TimeProvider Clock { get; } = TimeProvider.System;
+
     public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
         ConnectionString = await server.CreateDatabaseAsync();
-        _app = BuildApp(ConnectionString, Settings);
+        _app = BuildApp(ConnectionString, Settings, clock: Clock);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
 
-    public static WebApplication BuildApp(string connectionString, IDictionary<string, string?> settings, string environment = "Development")
+    public static WebApplication BuildApp(string connectionString, IDictionary<string, string?> settings, string environment = "Development", TimeProvider? clock = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -52,7 +55,11 @@ public class AppFixture : IAsyncLifetime
         };
         foreach (var (k, v) in settings) config[k] = v;
         return AddonProviderApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment],
-            b => b.Configuration.AddInMemoryCollection(config));
+            b =>
+            {
+                b.Configuration.AddInMemoryCollection(config);
+                if (clock is not null) b.Services.AddSingleton(clock);
+            });
     }
 
     public virtual async Task DisposeAsync()
