@@ -36,7 +36,7 @@ public static class MobiLoudLayout
         <input type="hidden" name="version" value="{version}">
         <button type="submit" name="action" value="save" class="default-submit" tabindex="-1" aria-hidden="true">Save</button>
         {form}
-        <p><button type="submit" name="action" value="save">Save</button></p>
+        <p><button type="submit" name="action" value="save" id="save">Save</button></p>
         </form>
         """);
 }
