@@ -58,6 +58,12 @@ start_local_postgres() {
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/addonprovider"
 }
 
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`, which downloads).
+need_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+  [ -x /usr/bin/chromium ] || die "Chromium not found at /usr/bin/chromium after install"
+}
+
 docker_answers() { command -v docker >/dev/null && timeout 5 docker info >/dev/null 2>&1; }
 
 cmd_run() {
@@ -82,6 +88,7 @@ cmd_run() {
 cmd_test() {
   need_dotnet
   [ -n "${ADDONPROVIDER_TEST_DB:-}" ] || need_postgres_binaries
+  need_chromium
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"; mkdir -p "$results"
   local status=0

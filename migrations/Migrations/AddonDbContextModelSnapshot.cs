@@ -260,6 +260,113 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("kafka_topics", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudApp", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ConfigJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("config_json");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("WebsiteUrl")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("website_url");
+
+                    b.HasKey("ResourceId")
+                        .HasName("pk_mobiloud_apps");
+
+                    b.ToTable("mobiloud_apps", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudSubmission", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ConfigSnapshotJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("config_snapshot_json");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FormJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("form_json");
+
+                    b.Property<DateTime?>("OperatorsNotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("operators_notified_at");
+
+                    b.Property<string>("PlanSlugSnapshot")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("plan_slug_snapshot");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("WebsiteUrlSnapshot")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("website_url_snapshot");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mobiloud_submissions");
+
+                    b.HasIndex("ResourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_mobiloud_submissions_resource_id");
+
+                    b.HasIndex("SubmittedAt")
+                        .HasDatabaseName("ix_mobiloud_submissions_submitted_at")
+                        .HasFilter("operators_notified_at IS NULL AND status = 'submitted'");
+
+                    b.ToTable("mobiloud_submissions", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -505,6 +612,31 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("resources", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.SsoTokenUse", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Token", "UserId")
+                        .HasName("pk_sso_token_uses");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_sso_token_uses_expires_at");
+
+                    b.ToTable("sso_token_uses", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.SsoUser", b =>
                 {
                     b.Property<long>("Id")
@@ -598,6 +730,26 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_kafka_topics_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudApp", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithOne()
+                        .HasForeignKey("AddonProvider.Data.Entities.MobiLoudApp", "ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mobiloud_apps_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudSubmission", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mobiloud_submissions_resources_resource_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.Plan", b =>

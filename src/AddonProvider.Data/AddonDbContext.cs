@@ -17,6 +17,9 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<SsoUser> SsoUsers => Set<SsoUser>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<SsoTokenUse> SsoTokenUses => Set<SsoTokenUse>();
+    public DbSet<MobiLoudApp> MobiLoudApps => Set<MobiLoudApp>();
+    public DbSet<MobiLoudSubmission> MobiLoudSubmissions => Set<MobiLoudSubmission>();
     public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,4 +1,8 @@
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Dashboard;
+using AddonProvider.Web.Inference;
+using AddonProvider.Web.Kafka;
+using AddonProvider.Web.MobiLoud;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
 using AddonProvider.Web.Heroku;
@@ -6,6 +10,7 @@ using AddonProvider.Web.Hosting;
 using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
+using AddonProvider.Web.Sso;
 
 namespace AddonProvider.Web;
 
@@ -31,7 +36,10 @@ public static class AddonProviderApp
             .AddExceptionHandler<DatabaseUnavailable>()
             .AddHerokuPartnerAuth()
             .AddJobs(settings, roles)
-            .AddProvisioning();
+            .AddProvisioning()
+            .AddSso(settings)
+            .AddMobiLoud()
+            .AddKafkaDashboard();
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
@@ -44,10 +52,17 @@ public static class AddonProviderApp
         app.UseRequestTimeouts();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapHealthEndpoints();
         if (!roles.HasFlag(Roles.Web)) return app;
         app.MapProvisioningEndpoints();
+        app.MapSsoEndpoints();
+        app.MapMobiLoudAppConfig();
+        var dashboard = app.MapDashboard();
+        dashboard.MapMobiLoudDashboard();
+        dashboard.MapKafkaDashboard();
+        dashboard.MapInferenceDashboard();
         return app;
     }
 }

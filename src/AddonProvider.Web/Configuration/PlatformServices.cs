@@ -5,6 +5,7 @@ using AddonProvider.Web.Kafka;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AddonProvider.Web.Configuration;
 
@@ -21,7 +22,7 @@ public static class PlatformServices
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(AddonDbContext.MigrationsAssembly)));
 
         services.AddSingleton(settings);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(PublicUrls.From(settings));
         services.AddSingleton(SecretBox.From(settings));
         services.AddSingleton(KafkaBrokers.From(settings));

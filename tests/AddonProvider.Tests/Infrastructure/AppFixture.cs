@@ -18,7 +18,7 @@ namespace AddonProvider.Tests.Infrastructure;
 /// The service on a real Kestrel socket, over its own freshly migrated PostgreSQL database, with intent methods
 /// that speak the way Heroku does. One per test class.
 /// </summary>
-public class AppFixture : IAsyncLifetime
+public partial class AppFixture : IAsyncLifetime
 {
     public const string PublicBaseUrl = "https://addons.example.test";
 
@@ -35,18 +35,21 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Test-only services (e.g. a recording job); production registrations still follow.</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
+    /// <summary>The app's clock; a fixture that tests time windows replaces it with a <see cref="TestClock"/>.</summary>
+    public virtual TimeProvider Clock { get; } = TimeProvider.System;
+
     public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
         ConnectionString = await server.CreateDatabaseAsync();
-        _app = BuildApp(ConnectionString, Settings, configureServices: ConfigureServices);
+        _app = BuildApp(ConnectionString, Settings, configureServices: ConfigureServices, clock: Clock);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
 
     public static WebApplication BuildApp(string connectionString, IDictionary<string, string?> settings, string environment = "Development",
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null, TimeProvider? clock = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -61,6 +64,7 @@ public class AppFixture : IAsyncLifetime
         return AddonProviderApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], b =>
         {
             b.Configuration.AddInMemoryCollection(config);
+            if (clock is not null) b.Services.AddSingleton(clock);
             configureServices?.Invoke(b.Services);
         });
     }

@@ -1,0 +1,29 @@
+namespace AddonProvider.Data.Entities;
+
+/// <summary>
+/// A MobiLoud publishing request: a draft while the customer types, then submitted once and frozen together with
+/// the app configuration and plan of that moment. One per resource.
+/// </summary>
+public sealed class MobiLoudSubmission
+{
+    public long Id { get; set; }
+    public Guid ResourceId { get; set; }
+    public SubmissionStatus Status { get; set; }
+
+    /// <summary>The form fields as typed (jsonb object of strings).</summary>
+    public required string FormJson { get; set; }
+
+    public string? ConfigSnapshotJson { get; set; }
+    public string? WebsiteUrlSnapshot { get; set; }
+    public string? PlanSlugSnapshot { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? SubmittedAt { get; set; }
+
+    /// <summary>Outbox marker: set by the job that emails the operators; null on a submitted row means "still to tell".</summary>
+    public DateTime? OperatorsNotifiedAt { get; set; }
+
+    public uint Version { get; set; }
+}
+
+public enum SubmissionStatus { Draft, Submitted }

@@ -1,0 +1,60 @@
+using AddonProvider.Data;
+using AddonProvider.Data.Catalog;
+using AddonProvider.Data.Entities;
+using AddonProvider.Web.Sso;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Web.Dashboard;
+
+/// <summary>
+/// The <c>/dashboard/{id}</c> group every product's pages hang off. Authorization is declared once here: a session
+/// cookie is required, and a session for one resource gets a 404 for anything of another (not a 403, which would
+/// confirm that the other resource exists).
+/// </summary>
+public static class DashboardEndpoints
+{
+    public static RouteGroupBuilder MapDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/assets/{name}", Assets.Serve).WithTags("Dashboard");
+        var group = app.MapGroup("/dashboard/{id:guid}")
+            .RequireAuthorization(DashboardSession.Policy)
+            .AddEndpointFilter(LoadResourceAsync)
+            .WithTags("Dashboard");
+        group.MapGet("/", Home);
+        return group;
+    }
+
+    /// <summary>The resource this request may see; set by the group's filter before any handler runs.</summary>
+    public static Resource Resource(this HttpContext http) =>
+        http.Items[typeof(Resource)] as Resource ?? throw new InvalidOperationException("Not a dashboard request.");
+
+    private static async ValueTask<object?> LoadResourceAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    {
+        var http = ctx.HttpContext;
+        if (!Guid.TryParse(http.Request.RouteValues["id"]?.ToString(), out var id) || http.User.ResourceId() != id)
+            return NotFound(http);
+        var db = http.RequestServices.GetRequiredService<AddonDbContext>();
+        var resource = await db.Resources.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == id && r.State != ResourceState.Deprovisioned && r.State != ResourceState.Failed, http.RequestAborted);
+        if (resource is null)
+            return Page.Message(http, StatusCodes.Status404NotFound, "Not found", "This add-on is no longer active.");
+        http.Items[typeof(Resource)] = resource;
+        return await next(ctx);
+    }
+
+    public static IResult NotFound(HttpContext http) =>
+        Page.Message(http, StatusCodes.Status404NotFound, "Not found", "There is nothing here for this session.");
+
+    private static RedirectHttpResult Home(HttpContext http) => TypedResults.Redirect(http.Resource().ProductId switch
+    {
+        CatalogDefinition.MobiLoud => $"/dashboard/{http.Resource().Id}/mobiloud",
+        CatalogDefinition.KafkaCluster => $"/dashboard/{http.Resource().Id}/kafka",
+        _ => $"/dashboard/{http.Resource().Id}/inference",
+    });
+
+    /// <summary>Every product route also checks the product, so a Kafka session cannot open MobiLoud pages of its id.</summary>
+    public static RouteGroupBuilder ForProduct(this RouteGroupBuilder dashboard, string productId, string prefix) =>
+        dashboard.MapGroup(prefix).AddEndpointFilter(async (ctx, next) =>
+            ctx.HttpContext.Resource().ProductId == productId ? await next(ctx) : NotFound(ctx.HttpContext));
+}

@@ -1,0 +1,73 @@
+using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Sso;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static AddonProvider.Web.Dashboard.Html;
+
+namespace AddonProvider.Web.Dashboard;
+
+/// <summary>The page shell every dashboard page shares: Heroku's nav header, our header, one stylesheet, no inline script.</summary>
+public static class Page
+{
+    public const string BoomerangUrl = "https://s3.amazonaws.com/assets.heroku.com/boomerang/boomerang.js";
+
+    public static ContentHttpResult Render(HttpContext http, string title, Html body, int status = StatusCodes.Status200OK, Html? nav = null)
+    {
+        var productId = http.User.FindFirst("product")?.Value;
+        var product = productId switch
+        {
+            CatalogDefinition.MobiLoud => "MobiLoud",
+            CatalogDefinition.KafkaCluster => "KafkaCluster",
+            CatalogDefinition.Inference => "Inference",
+            _ => "Add-on",
+        };
+        var resourceId = http.User.ResourceId();
+        var signedIn = resourceId is not null;
+        var html = H($"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{title} · {product}</title>
+            <link rel="stylesheet" href="/assets/dashboard.css">
+            <script src="{BoomerangUrl}" defer></script>
+            <script src="/assets/nav.js" defer></script>
+            </head>
+            <body data-app="{http.User.HerokuApp() ?? ""}" data-addon="{product}">
+            <div id="heroku-header"></div>
+            <header class="top">
+              <strong>{product}</strong>
+              {(signedIn ? H($"<span class=\"who\">{http.User.UserEmail() ?? ""}</span>{LogoutForm(http)}") : Empty)}
+            </header>
+            {nav ?? Empty}
+            <main>
+            <h1>{title}</h1>
+            {body}
+            </main>
+            </body>
+            </html>
+            """);
+        // CSP, nosniff and the referrer policy come from Hosting/SecurityHeaders for every dashboard answer.
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Content(html.Value, "text/html; charset=utf-8", statusCode: status);
+    }
+
+    /// <summary>A page for someone without (or with the wrong) session: no nav, no logout.</summary>
+    public static ContentHttpResult Message(HttpContext http, int status, string title, string message) =>
+        Render(http, title, H($"<p class=\"notice\">{message}</p>"), status);
+
+    public static Html Antiforgery(HttpContext http)
+    {
+        var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        return H($"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">");
+    }
+
+    private static Html LogoutForm(HttpContext http) =>
+        H($"<form method=\"post\" action=\"/sso/logout\" class=\"inline\">{Antiforgery(http)}<button type=\"submit\">Sign out</button></form>");
+
+    public static Html Errors(IReadOnlyList<string> errors) => errors.Count == 0 ? Empty
+        : H($"<div class=\"errors\" role=\"alert\"><p>Nothing was saved:</p><ul>{errors.Select(e => H($"<li>{e}</li>"))}</ul></div>");
+
+    public static Html Saved(bool saved) => When(saved, () => H($"<p class=\"saved\" role=\"status\">Saved.</p>"));
+}
