@@ -18,6 +18,8 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<SsoUser> SsoUsers => Set<SsoUser>();
     public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
+    public DbSet<InferenceRateEvent> InferenceRateEvents => Set<InferenceRateEvent>();
+    public DbSet<InferenceUsageDay> InferenceUsageDays => Set<InferenceUsageDay>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

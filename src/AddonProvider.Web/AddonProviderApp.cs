@@ -2,6 +2,7 @@ using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
 using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Inference;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
 
@@ -22,7 +23,8 @@ public static class AddonProviderApp
             .AddPlatform(settings)
             .AddProblemResponses()
             .AddHerokuPartnerAuth()
-            .AddProvisioning();
+            .AddProvisioning()
+            .AddInference(settings);
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
@@ -35,6 +37,7 @@ public static class AddonProviderApp
 
         app.MapHealthEndpoints();
         app.MapProvisioningEndpoints();
+        app.MapInferenceEndpoints();
         return app;
     }
 }
