@@ -37,15 +37,20 @@ public static class Bm25Ranker
         var scores = new double[documents.Count];
         if (terms.Count == 0 || documents.Count == 0) return scores;
 
-        var lookup = terms.GetAlternateLookup<ReadOnlySpan<char>>();
+        // One hash probe per document token: the query's terms (their index) and, unless the query is made of them,
+        // the stop words (-1), both in stemmed form.
         var q = terms.Count;
+        var probe = new Dictionary<string, int>(terms);
+        if (!stopWordQuery)
+            foreach (var stop in StopWords) probe.TryAdd(new string(Stem(stop)), -1);
+        var lookup = probe.GetAlternateLookup<ReadOnlySpan<char>>();
         var tf = new int[documents.Count * q];
         var length = new int[documents.Count];
         var df = new int[q];
         long totalLength = 0;
         for (var d = 0; d < documents.Count; d++)
         {
-            var n = ScanDocument(documents[d] ?? "", lookup, tf.AsSpan(d * q, q), buffer, stopWordQuery);
+            var n = ScanDocument(documents[d] ?? "", lookup, tf.AsSpan(d * q, q), buffer);
             length[d] = n;
             totalLength += n;
             for (var t = 0; t < q; t++) if (tf[d * q + t] > 0) df[t]++;
@@ -74,16 +79,14 @@ public static class Bm25Ranker
     }
 
     /// <summary>Counts the query terms in one document; returns its length in (non-stop-word) tokens.</summary>
-    private static int ScanDocument(string text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> terms, Span<int> tf, Span<char> buffer, bool keepStopWords)
+    private static int ScanDocument(string text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> terms, Span<int> tf, Span<char> buffer)
     {
         var count = 0;
         var i = 0;
         while (NextToken(text, ref i, buffer, out var len))
         {
-            var token = buffer[..len];
-            if (!keepStopWords && StopLookup.Contains(token)) continue;
-            count++;
-            if (terms.TryGetValue(Stem(token), out var t)) tf[t]++;
+            if (!terms.TryGetValue(Stem(buffer[..len]), out var t)) count++;
+            else if (t >= 0) { count++; tf[t]++; }
         }
         return count;
     }
@@ -104,16 +107,18 @@ public static class Bm25Ranker
     /// <summary>The next run of letters/digits from <paramref name="i"/>, lower-cased into the buffer (long runs truncated).</summary>
     private static bool NextToken(string text, ref int i, Span<char> buffer, out int length)
     {
-        while (i < text.Length && !char.IsLetterOrDigit(text[i])) i++;
+        while (i < text.Length && !IsWordChar(text[i])) i++;
         length = 0;
         if (i >= text.Length) return false;
-        while (i < text.Length && char.IsLetterOrDigit(text[i]))
+        while (i < text.Length && IsWordChar(text[i]))
         {
-            if (length < buffer.Length) buffer[length++] = char.ToLowerInvariant(text[i]);
-            i++;
+            var c = text[i++];
+            if (length < buffer.Length) buffer[length++] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c < 128 ? c : char.ToLowerInvariant(c);
         }
         return true;
     }
+
+    private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetterOrDigit(c);
 
     /// <summary>A light English suffix stripper; what matters is that query and documents are cut the same way.</summary>
     internal static ReadOnlySpan<char> Stem(ReadOnlySpan<char> w)

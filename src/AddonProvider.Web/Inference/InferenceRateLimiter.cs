@@ -36,15 +36,16 @@ public sealed record RateDecision(
 
 /// <summary>
 /// Sliding one-minute windows per (resource, model), held in PostgreSQL so the limit is exact across web dynos.
-/// One round trip: a transaction-scoped advisory lock on the pair serialises admissions (the batch is one implicit
-/// transaction), then the admitted events of the last minute are counted and, if there is room, one is added.
+/// One round trip: a transaction-scoped advisory lock on the pair serialises admissions (the batch is one
+/// transaction, BEGIN to COMMIT), then the admitted events of the last minute are counted and, if there is room, one is added.
 /// Time is the database's clock, the one clock every dyno shares. Every key of a resource shares its budget.
 /// Tokens/min reserves the request's worst case at admission (<see cref="Settle"/> replaces it with real usage).
+/// Rows that left the window are not deleted on the request path (the count ignores them; <see cref="RateWindowCleanup"/>
+/// sweeps them every minute), which keeps admission to two statements.
 /// </summary>
 public sealed class InferenceRateLimiter(InferenceSettings settings)
 {
     private const string LockSql = "SELECT pg_advisory_xact_lock($1)";
-    private const string TrimSql = "DELETE FROM inference_rate_events WHERE resource_id = $1 AND model_id = $2 AND at <= clock_timestamp() - interval '1 minute'";
     private const string AdmitSql = """
         WITH c AS (SELECT clock_timestamp() AS now),
         w AS (
@@ -89,8 +90,11 @@ public sealed class InferenceRateLimiter(InferenceSettings settings)
         {
             BatchCommands =
             {
+                // A window row is worth nothing after a minute: losing the last few on a database crash is harmless,
+                // so the commit need not wait for the WAL flush (the row is still visible to every dyno at once).
+                new NpgsqlBatchCommand("BEGIN"),
+                new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"),
                 new NpgsqlBatchCommand(LockSql) { Parameters = { new() { Value = LockKey(resourceId, model.Id) } } },
-                new NpgsqlBatchCommand(TrimSql) { Parameters = { new() { Value = resourceId }, new() { Value = model.Id } } },
                 new NpgsqlBatchCommand(AdmitSql)
                 {
                     Parameters =
@@ -99,6 +103,7 @@ public sealed class InferenceRateLimiter(InferenceSettings settings)
                         new() { Value = (long)(tpm ?? int.MaxValue) }, new() { Value = reserve }, new() { Value = admit },
                     },
                 },
+                new NpgsqlBatchCommand("COMMIT"),
             },
         };
         int n; long t; double reset; long? id;
@@ -107,6 +112,7 @@ public sealed class InferenceRateLimiter(InferenceSettings settings)
             do { } while (reader.FieldCount != 4 && await reader.NextResultAsync(ct));
             await reader.ReadAsync(ct);
             (n, t, reset, id) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetInt64(3));
+            while (await reader.NextResultAsync(ct)) { } // through COMMIT
         }
 
         var admitted = id is not null;

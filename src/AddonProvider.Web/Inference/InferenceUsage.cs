@@ -32,6 +32,11 @@ public static class InferenceUsage
     {
         var connection = await InferenceRateLimiter.OpenAsync(db, ct);
         await using var batch = new NpgsqlBatch(connection);
+        // Every request of a resource updates the same counter row; not waiting for the WAL flush keeps that row's
+        // lock short. A database crash could lose the last fraction of a second of counts — a usage chart's
+        // rounding error, never an admission decision (those are the rate window's).
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(UpsertSql)
         {
             Parameters =
@@ -41,6 +46,7 @@ public static class InferenceUsage
             },
         });
         if (rateEventId is { } id) batch.BatchCommands.Add(InferenceRateLimiter.Settle(id, promptTokens + completionTokens));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync(ct);
     }
 
