@@ -34,6 +34,7 @@ public sealed class FakeChatUpstream : IAsyncDisposable
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/v1/chat/completions", HandleAsync);
+        _app.MapPost("/v1/rerank", RerankAsync);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
@@ -86,6 +87,17 @@ public sealed class FakeChatUpstream : IAsyncDisposable
         if (body["stream_options"]?["include_usage"]?.GetValue<bool>() == true)
             await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(new { id = "chatcmpl-1", @object = "chat.completion.chunk", model, choices = Array.Empty<object>(), usage = new { prompt_tokens = 12, completion_tokens = 6, total_tokens = 18 } })}\n\n");
         await http.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>Cohere-style rerank that ranks the documents in reverse order, so its answer is recognisable.</summary>
+    private async Task RerankAsync(HttpContext http)
+    {
+        var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
+        Received.Enqueue((http.Request.Headers.Authorization.ToString(), body));
+        var count = body["documents"]!.AsArray().Count;
+        var topN = body["top_n"]?.GetValue<int>() ?? count;
+        var results = Enumerable.Range(0, count).Reverse().Take(topN).Select((index, rank) => new { index, relevance_score = 0.9 - rank * 0.1 });
+        await http.Response.WriteAsJsonAsync(new { id = "upstream", results, meta = new { billed_units = new { search_units = 1 } } });
     }
 
     public async ValueTask DisposeAsync()
