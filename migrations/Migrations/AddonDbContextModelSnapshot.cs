@@ -182,6 +182,82 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("inference_models", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.InferenceRateEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("model_id");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<int>("Tokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("tokens");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inference_rate_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_inference_rate_events_at");
+
+                    b.HasIndex("ResourceId", "ModelId", "At")
+                        .HasDatabaseName("ix_inference_rate_events_resource_id_model_id_at");
+
+                    b.ToTable("inference_rate_events", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.InferenceUsageDay", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("model_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("CompletionTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completion_tokens");
+
+                    b.Property<long>("PromptTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("prompt_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("SearchUnits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("search_units");
+
+                    b.HasKey("ResourceId", "ModelId", "Day")
+                        .HasName("pk_inference_usage_days");
+
+                    b.ToTable("inference_usage_days", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaConsumerGroup", b =>
                 {
                     b.Property<long>("Id")
@@ -710,6 +786,26 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_credentials_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.InferenceRateEvent", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inference_rate_events_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.InferenceUsageDay", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inference_usage_days_resources_resource_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaConsumerGroup", b =>

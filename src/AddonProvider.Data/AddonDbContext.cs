@@ -22,6 +22,8 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<MobiLoudSubmission> MobiLoudSubmissions => Set<MobiLoudSubmission>();
     public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
+    public DbSet<InferenceRateEvent> InferenceRateEvents => Set<InferenceRateEvent>();
+    public DbSet<InferenceUsageDay> InferenceUsageDays => Set<InferenceUsageDay>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,13 +1,13 @@
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Dashboard;
-using AddonProvider.Web.Inference;
-using AddonProvider.Web.Kafka;
-using AddonProvider.Web.MobiLoud;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
 using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Hosting;
+using AddonProvider.Web.Inference;
 using AddonProvider.Web.Jobs;
+using AddonProvider.Web.Kafka;
+using AddonProvider.Web.MobiLoud;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
 using AddonProvider.Web.Sso;
@@ -39,7 +39,8 @@ public static class AddonProviderApp
             .AddProvisioning()
             .AddSso(settings)
             .AddMobiLoud()
-            .AddKafkaDashboard();
+            .AddKafkaDashboard()
+            .AddInference(settings);
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
@@ -59,6 +60,7 @@ public static class AddonProviderApp
         app.MapProvisioningEndpoints();
         app.MapSsoEndpoints();
         app.MapMobiLoudAppConfig();
+        app.MapInferenceEndpoints();
         var dashboard = app.MapDashboard();
         dashboard.MapMobiLoudDashboard();
         dashboard.MapKafkaDashboard();

@@ -37,6 +37,9 @@ public static class JobsServices
         {
             services.AddHangfireServer((sp, o) =>
             {
+                // Hangfire also keeps a process-wide JobActivator.Current that the last configured host wins;
+                // pin this server to its own container so jobs always resolve from the host that runs them.
+                o.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
                 o.WorkerCount = options.WorkerCount;
                 o.SchedulePollingInterval = options.QueuePollInterval;
                 o.ShutdownTimeout = TimeSpan.FromSeconds(25); // inside Heroku's 30 s SIGTERM grace

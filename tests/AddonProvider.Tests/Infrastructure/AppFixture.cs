@@ -70,12 +70,16 @@ public partial class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 30)
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 30) =>
+        EventuallyAsync(condition, () => Task.FromResult(what), timeoutSeconds);
+
+    /// <summary>As above; <paramref name="describe"/> runs at the timeout, so the failure shows the state then.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<Task<string>> describe, int timeoutSeconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeoutSeconds}s waiting for: {what}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeoutSeconds}s waiting for: {await describe()}");
             await Task.Delay(100);
         }
     }

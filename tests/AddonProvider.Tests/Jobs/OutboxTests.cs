@@ -31,6 +31,15 @@ public sealed class OutboxTests(OutboxFixture app) : IClassFixture<OutboxFixture
         return await db.AuditLog.CountAsync(a => a.Action == RecordingJob.Kind && a.RequestId == argument);
     }
 
+    /// <summary>Where a job got to, so a timeout says whether dispatch or execution stalled.</summary>
+    private async Task<string> StateAsync(string argument)
+    {
+        await using var db = app.Db();
+        var outbox = await db.Outbox.Where(m => m.Argument == argument).Select(m => m.DispatchedAt).ToListAsync();
+        var jobs = await db.Database.SqlQuery<string>($"SELECT statename AS \"Value\" FROM hangfire.job WHERE arguments LIKE {"%" + argument + "%"}").ToListAsync();
+        return $"the job for {argument} to run (outbox dispatched: [{string.Join(",", outbox)}], hangfire states: [{string.Join(",", jobs)}])";
+    }
+
     [Fact]
     public async Task CommittedOutboxRow_IsDispatchedToHangfireAndRunsOnce()
     {
@@ -41,7 +50,7 @@ public sealed class OutboxTests(OutboxFixture app) : IClassFixture<OutboxFixture
             await db.SaveChangesAsync();
         }
 
-        await AppFixture.EventuallyAsync(async () => await RunsAsync(argument) == 1, "the job to run");
+        await AppFixture.EventuallyAsync(async () => await RunsAsync(argument) == 1, () => StateAsync(argument));
         await using var check = app.Db();
         Assert.NotNull((await check.Outbox.SingleAsync(m => m.Argument == argument)).DispatchedAt);
         await Task.Delay(1000); // a second dispatch would have happened by now
@@ -67,7 +76,7 @@ public sealed class OutboxTests(OutboxFixture app) : IClassFixture<OutboxFixture
         }
 
         // The later row has run, so the dispatcher has passed the point where the rolled-back one would have been.
-        await AppFixture.EventuallyAsync(async () => await RunsAsync(marker) == 1, "the marker job to run");
+        await AppFixture.EventuallyAsync(async () => await RunsAsync(marker) == 1, () => StateAsync(marker));
         Assert.Equal(0, await RunsAsync(argument));
     }
 }

@@ -1,0 +1,141 @@
+namespace AddonProvider.Web.Inference;
+
+/// <summary>
+/// The embedded rerank backend: Okapi BM25 (k1 = 1.2, b = 0.75) over normalized tokens (lower-cased letters and
+/// digits, common English stop words dropped, a light suffix stemmer so "pooling"/"pool" and "scaling"/"scale"
+/// meet). A score is divided by the query's largest possible BM25 score (every term's idf × (k1 + 1)), which maps
+/// it into 0..1 without changing the order. Lexical, not semantic: it cannot match synonyms.
+/// Only the query's terms are ever materialised as strings; documents are scanned as spans.
+/// </summary>
+public static class Bm25Ranker
+{
+    private const double K1 = 1.2;
+    private const double B = 0.75;
+    private const int MaxTokenLength = 64;
+
+    private static readonly HashSet<string> StopWords =
+    [
+        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into",
+        "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those",
+        "do", "does", "did", "i", "you", "we", "they", "he", "she", "my", "your", "our", "their",
+        "how", "what", "which", "who", "when", "where", "why", "can", "could", "should", "would", "will", "there", "if", "so", "not", "no",
+    ];
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>One relevance score in [0, 1] per document, in input order.</summary>
+    public static double[] Score(string query, IReadOnlyList<string> documents)
+    {
+        var terms = new Dictionary<string, int>();
+        Span<char> buffer = stackalloc char[MaxTokenLength];
+        foreach (var token in Tokens(query, buffer, keepStopWords: false))
+            terms.TryAdd(token, terms.Count);
+        var stopWordQuery = terms.Count == 0;
+        if (stopWordQuery) // a query made only of stop words still means something
+            foreach (var token in Tokens(query, buffer, keepStopWords: true))
+                terms.TryAdd(token, terms.Count);
+
+        var scores = new double[documents.Count];
+        if (terms.Count == 0 || documents.Count == 0) return scores;
+
+        // One hash probe per document token: the query's terms (their index) and, unless the query is made of them,
+        // the stop words (-1), both in stemmed form.
+        var q = terms.Count;
+        var probe = new Dictionary<string, int>(terms);
+        if (!stopWordQuery)
+            foreach (var stop in StopWords) probe.TryAdd(new string(Stem(stop)), -1);
+        var lookup = probe.GetAlternateLookup<ReadOnlySpan<char>>();
+        var tf = new int[documents.Count * q];
+        var length = new int[documents.Count];
+        var df = new int[q];
+        long totalLength = 0;
+        for (var d = 0; d < documents.Count; d++)
+        {
+            var n = ScanDocument(documents[d] ?? "", lookup, tf.AsSpan(d * q, q), buffer);
+            length[d] = n;
+            totalLength += n;
+            for (var t = 0; t < q; t++) if (tf[d * q + t] > 0) df[t]++;
+        }
+
+        var avg = Math.Max(1.0, (double)totalLength / documents.Count);
+        var idf = new double[q];
+        double best = 0;
+        for (var t = 0; t < q; t++)
+        {
+            idf[t] = Math.Log(1 + (documents.Count - df[t] + 0.5) / (df[t] + 0.5));
+            best += idf[t] * (K1 + 1);
+        }
+        for (var d = 0; d < documents.Count; d++)
+        {
+            var norm = K1 * (1 - B + B * length[d] / avg);
+            double s = 0;
+            for (var t = 0; t < q; t++)
+            {
+                var f = tf[d * q + t];
+                if (f > 0) s += idf[t] * f * (K1 + 1) / (f + norm);
+            }
+            scores[d] = best > 0 ? s / best : 0;
+        }
+        return scores;
+    }
+
+    /// <summary>Counts the query terms in one document; returns its length in (non-stop-word) tokens.</summary>
+    private static int ScanDocument(string text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> terms, Span<int> tf, Span<char> buffer)
+    {
+        var count = 0;
+        var i = 0;
+        while (NextToken(text, ref i, buffer, out var len))
+        {
+            if (!terms.TryGetValue(Stem(buffer[..len]), out var t)) count++;
+            else if (t >= 0) { count++; tf[t]++; }
+        }
+        return count;
+    }
+
+    private static List<string> Tokens(string text, Span<char> buffer, bool keepStopWords)
+    {
+        var list = new List<string>();
+        var i = 0;
+        while (NextToken(text, ref i, buffer, out var len))
+        {
+            var token = buffer[..len];
+            if (!keepStopWords && StopLookup.Contains(token)) continue;
+            list.Add(new string(Stem(token)));
+        }
+        return list;
+    }
+
+    /// <summary>The next run of letters/digits from <paramref name="i"/>, lower-cased into the buffer (long runs truncated).</summary>
+    private static bool NextToken(string text, ref int i, Span<char> buffer, out int length)
+    {
+        while (i < text.Length && !IsWordChar(text[i])) i++;
+        length = 0;
+        if (i >= text.Length) return false;
+        while (i < text.Length && IsWordChar(text[i]))
+        {
+            var c = text[i++];
+            if (length < buffer.Length) buffer[length++] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c < 128 ? c : char.ToLowerInvariant(c);
+        }
+        return true;
+    }
+
+    private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetterOrDigit(c);
+
+    /// <summary>A light English suffix stripper; what matters is that query and documents are cut the same way.</summary>
+    internal static ReadOnlySpan<char> Stem(ReadOnlySpan<char> w)
+    {
+        if (w.Length <= 3) return w;
+        if (w.EndsWith("sses")) w = w[..^2];
+        else if (w.Length > 4 && w.EndsWith("ies")) w = w[..^3]; // queries → quer, like query → quer below
+        else if (w[^1] == 's' && w[^2] is not ('s' or 'u' or 'i')) w = w[..^1];
+
+        if (w.Length > 5 && w.EndsWith("ing")) w = Undouble(w[..^3]);
+        else if (w.Length >= 4 && w.EndsWith("ed")) w = Undouble(w[..^2]);
+        else if (w.Length > 4 && w.EndsWith("ly")) w = w[..^2];
+
+        if (w.Length > 3 && w[^1] is 'e' or 'y') w = w[..^1];
+        return w;
+    }
+
+    private static ReadOnlySpan<char> Undouble(ReadOnlySpan<char> w) =>
+        w.Length > 2 && w[^1] == w[^2] && w[^1] is not ('l' or 's' or 'z') && char.IsLetter(w[^1]) ? w[..^1] : w;
+}

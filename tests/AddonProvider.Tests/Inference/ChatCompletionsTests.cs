@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using AddonProvider.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Tests.Inference;
+
+public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<InferenceFixture>
+{
+    private static object SeedChat(string model = "qwen3-235b", bool stream = false, string last = "What's the weather like in Portland, Oregon right now?") => new
+    {
+        model,
+        messages = new object[]
+        {
+            new { role = "user", content = "Hello!" },
+            new { role = "assistant", content = "Hi there! How can I assist you today?" },
+            new { role = "user", content = last },
+        },
+        temperature = 0.5,
+        max_tokens = 100,
+        stream,
+        tools = new[]
+        {
+            new
+            {
+                type = "function",
+                function = new
+                {
+                    name = "get_weather", description = "Fetches the current weather for a given city.",
+                    parameters = new { type = "object", properties = new { city = new { type = "string", description = "The name of the city to get weather for." } }, required = new[] { "city" } },
+                },
+            },
+        },
+        tool_choice = "auto",
+        top_p = 0.9,
+    };
+
+    [Fact]
+    public async Task Chat_SeedRequest_IsForwardedWithOurUpstreamKeyAndRecordsUsage()
+    {
+        var (id, key) = await app.KeyAsync("qwen3-235b");
+        using var response = await app.ChatAsync(key, SeedChat(last: "forward-check " + id));
+        var body = await response.ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("chat.completion", body.GetProperty("object").GetString());
+        Assert.Equal("qwen3-235b", body.GetProperty("model").GetString());
+        Assert.Equal("Hello from the fake model.", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(18, body.GetProperty("usage").GetProperty("total_tokens").GetInt32());
+
+        var sent = app.Upstream.Received.Single(r => r.Body.ToJsonString().Contains("forward-check " + id));
+        Assert.Equal($"Bearer {FakeChatUpstream.Key}", sent.Authorization); // ours, never the customer's key
+        Assert.Equal("auto", sent.Body["tool_choice"]!.GetValue<string>());
+        Assert.Equal("get_weather", sent.Body["tools"]![0]!["function"]!["name"]!.GetValue<string>());
+        Assert.Equal(0.9, sent.Body["top_p"]!.GetValue<double>());
+
+        Assert.Equal("150", response.Header("x-ratelimit-limit-requests"));
+        Assert.Equal("149", response.Header("x-ratelimit-remaining-requests"));
+        Assert.Equal("800000", response.Header("x-ratelimit-limit-tokens"));
+        var remainingTokens = long.Parse(response.Header("x-ratelimit-remaining-tokens"));
+        Assert.InRange(remainingTokens, 800_000 - 100 - 200, 800_000 - 100); // max_tokens plus the prompt estimate reserved
+
+        await using var db = app.Db();
+        var usage = await db.InferenceUsageDays.SingleAsync(u => u.ResourceId == id);
+        Assert.Equal((1L, 12L, 6L), (usage.Requests, usage.PromptTokens, usage.CompletionTokens));
+        var window = await db.InferenceRateEvents.SingleAsync(e => e.ResourceId == id);
+        Assert.Equal(18, window.Tokens); // the reservation was settled to the real usage
+    }
+
+    [Fact]
+    public async Task Chat_Stream_RelaysEveryChunkInOrderAndEndsWithDone()
+    {
+        var (id, key) = await app.KeyAsync("qwen3-235b");
+        using var response = await app.ChatAsync(key, SeedChat(stream: true), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("149", response.Header("x-ratelimit-remaining-requests"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        var data = text.Split('\n').Where(l => l.StartsWith("data: ")).Select(l => l[6..]).ToList();
+        Assert.Equal("[DONE]", data[^1]);
+        var chunks = data[..^1].Select(d => JsonDocument.Parse(d).RootElement).ToList();
+        Assert.Equal(FakeChatUpstream.Words, chunks.Select(c => c.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString()));
+        Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
+        Assert.DoesNotContain("\"usage\"", text); // the usage chunk we asked for on the caller's behalf is not relayed
+
+        await using var db = app.Db();
+        var usage = await db.InferenceUsageDays.SingleAsync(u => u.ResourceId == id);
+        Assert.Equal((1L, 12L, 6L), (usage.Requests, usage.PromptTokens, usage.CompletionTokens));
+    }
+
+    [Fact]
+    public async Task Chat_StreamWithIncludeUsage_RelaysTheUsageChunk()
+    {
+        var (_, key) = await app.KeyAsync("qwen3-235b");
+        var request = new { model = "qwen3-235b", stream = true, stream_options = new { include_usage = true }, messages = new[] { new { role = "user", content = "hi" } } };
+        var text = await (await app.ChatAsync(key, request)).Content.ReadAsStringAsync();
+        Assert.Contains("\"total_tokens\":18", text);
+        Assert.EndsWith("data: [DONE]\n\n", text);
+    }
+
+    [Fact]
+    public async Task Chat_Stream_ChunksArriveAsTheUpstreamSendsThem_WithKeepAlivesWhileItIsSilent()
+    {
+        var (_, key) = await app.KeyAsync("qwen3-235b");
+        using var response = await app.ChatAsync(key, SeedChat(stream: true, last: "slow"), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var lines = new List<(string Line, long Ms)>();
+        var clock = Stopwatch.StartNew();
+        while (await reader.ReadLineAsync() is { } line) lines.Add((line, clock.ElapsedMilliseconds));
+
+        var firstData = lines.First(l => l.Line.StartsWith("data: "));
+        var keepAlives = lines.Where(l => l.Line == ": keep-alive").ToList();
+        // The upstream pauses 2.5 s after its first chunk; we relay that chunk at once, then keep the line warm.
+        Assert.True(keepAlives.Count >= 2, string.Join(" | ", lines));
+        Assert.True(firstData.Ms < keepAlives[0].Ms, "the first chunk was held back instead of relayed as it arrived");
+        Assert.Equal("data: [DONE]", lines.Last(l => l.Line.Length > 0).Line);
+        Assert.Equal(FakeChatUpstream.Words.Length + 1, lines.Count(l => l.Line.StartsWith("data: ")));
+    }
+
+    [Fact]
+    public async Task Chat_StalledUpstream_EndsTheStreamWithAnErrorEventAfterTheTimeout()
+    {
+        var (_, key) = await app.KeyAsync("qwen3-235b");
+        var text = await (await app.ChatAsync(key, SeedChat(stream: true, last: "stall"))).Content.ReadAsStringAsync();
+        Assert.Contains(": keep-alive", text);
+        var data = text.Split('\n').Where(l => l.StartsWith("data: ")).Select(l => l[6..]).ToList();
+        Assert.Equal("[DONE]", data[^1]);
+        var error = JsonDocument.Parse(data[^2]).RootElement.GetProperty("error");
+        Assert.Equal((504, "server_error"), (error.GetProperty("code").GetInt32(), error.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task Chat_ModelWithoutUpstream_Is503AndTakesNoPlaceInTheWindow()
+    {
+        var (id, key) = await app.KeyAsync("qwen3-coder-480b");
+        using var response = await app.ChatAsync(key, SeedChat("qwen3-coder-480b"));
+        await response.ExpectInferenceErrorAsync(HttpStatusCode.ServiceUnavailable, "server_error",
+            "The model qwen3-coder-480b has no backend configured on this service, so it cannot answer chat completions right now. Please contact support.");
+        Assert.Equal("150", response.Header("x-ratelimit-remaining-requests"));
+        await using var db = app.Db();
+        Assert.False(await db.InferenceRateEvents.AnyAsync(e => e.ResourceId == id));
+    }
+
+    [Fact]
+    public async Task Chat_UpstreamWithAnotherModelName_GetsItsNameAndAnswersWithOurs()
+    {
+        var (id, key) = await app.KeyAsync("standard", options: new { model = "kimi-k2-5" });
+        var body = await (await app.ChatAsync(key, SeedChat("kimi-k2-5", last: "rename " + id))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("kimi-k2-5", body.GetProperty("model").GetString());
+        var sent = app.Upstream.Received.Single(r => r.Body.ToJsonString().Contains("rename " + id));
+        Assert.Equal("moonshot/kimi-k2.5", sent.Body["model"]!.GetValue<string>());
+        Assert.Equal("", sent.Authorization); // no key configured for this upstream
+
+        var stream = await (await app.ChatAsync(key, SeedChat("kimi-k2-5", stream: true))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("moonshot", stream);
+        Assert.Contains("\"model\":\"kimi-k2-5\"", stream);
+    }
+
+    [Fact]
+    public async Task Chat_UpstreamRefuses_Is400WithItsReason_AndFailureIs502WithoutInternals()
+    {
+        var (id, key) = await app.KeyAsync("qwen3-235b");
+        await (await app.ChatAsync(key, SeedChat(last: "fail-400"))).ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error",
+            "The model qwen3-235b refused the request: messages[0].content is too long");
+        var message = await (await app.ChatAsync(key, SeedChat(last: "fail-500"))).ExpectInferenceErrorAsync(HttpStatusCode.BadGateway, "server_error");
+        Assert.DoesNotContain("Secret.Internal", message);
+
+        await using var db = app.Db();
+        Assert.False(await db.InferenceUsageDays.AnyAsync(u => u.ResourceId == id)); // nothing served, nothing billed
+        Assert.All(await db.InferenceRateEvents.Where(e => e.ResourceId == id).ToListAsync(), e => Assert.Equal(0, e.Tokens));
+    }
+
+    public static TheoryData<string, string> ValidationErrors => new()
+    {
+        { """{"messages":[{"role":"user","content":"hi"}]}""", "model is required" },
+        { """{"model":"qwen3-235b"}""", "messages is required and cannot be empty" },
+        { """{"model":"qwen3-235b","messages":[]}""", "messages is required and cannot be empty" },
+        { """{"model":"qwen3-235b","messages":[{"role":"robot","content":"hi"}]}""", "messages[0].role must be one of system, user, assistant, tool, developer" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"stream":"yes"}""", "stream must be a boolean" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"max_tokens":-1}""", "max_tokens must be a positive integer" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "temperature must be a number" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"tools":{}}""", "tools must be an array of tool definitions" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ValidationErrors))]
+    public async Task Chat_InvalidBody_Is400NamingTheField(string json, string message)
+    {
+        var (_, key) = await app.KeyAsync("qwen3-235b");
+        await (await app.ChatAsync(key, json)).ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", message);
+    }
+
+    [Fact]
+    public async Task Chat_WithARerankModel_Is400AndWithAnotherChatModel_Is403()
+    {
+        var (_, key) = await app.KeyAsync("qwen3-235b");
+        await (await app.ChatAsync(key, SeedChat("kimi-k2-5"))).ExpectInferenceErrorAsync(HttpStatusCode.Forbidden, "authorization_error");
+        await (await app.ChatAsync(key, SeedChat("nope-1"))).ExpectInferenceErrorAsync(HttpStatusCode.NotFound, "not_found_error");
+        var (_, rerankKey) = await app.KeyAsync("cohere-rerank-3-5");
+        await (await app.ChatAsync(rerankKey, SeedChat("cohere-rerank-3-5"))).ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error",
+            "cohere-rerank-3-5 is a rerank model; call /v1/rerank with it.");
+    }
+}

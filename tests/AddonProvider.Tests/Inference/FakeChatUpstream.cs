@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AddonProvider.Tests.Inference;
+
+/// <summary>
+/// A small OpenAI-compatible server on its own Kestrel socket, standing in for a model host (which cannot run
+/// here). The last user message steers it: "slow" pauses between chunks, "fail-400" refuses, "fail-500" breaks,
+/// "stall" sends headers and then nothing.
+/// </summary>
+public sealed class FakeChatUpstream : IAsyncDisposable
+{
+    public const string Key = "upstream-secret-key";
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public ConcurrentQueue<(string? Authorization, JsonObject Body)> Received { get; } = new();
+    public TimeSpan SlowPause { get; set; } = TimeSpan.FromMilliseconds(2500);
+
+    public static readonly string[] Words = ["Hello", " from", " the", " fake", " model", "."];
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapPost("/v1/chat/completions", HandleAsync);
+        _app.MapPost("/v1/rerank", RerankAsync);
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
+        Received.Enqueue((http.Request.Headers.Authorization.ToString(), body));
+        var last = body["messages"]!.AsArray().Last()!["content"]?.GetValue<string>() ?? "";
+        var model = body["model"]!.GetValue<string>();
+
+        if (last == "fail-400")
+        {
+            http.Response.StatusCode = 400;
+            await http.Response.WriteAsJsonAsync(new { error = new { message = "messages[0].content is too long", type = "invalid_request_error" } });
+            return;
+        }
+        if (last == "fail-500")
+        {
+            http.Response.StatusCode = 500;
+            await http.Response.WriteAsync("upstream stack trace: at Secret.Internal()");
+            return;
+        }
+
+        if (body["stream"]?.GetValue<bool>() != true)
+        {
+            await http.Response.WriteAsJsonAsync(new
+            {
+                id = "chatcmpl-1", @object = "chat.completion", created = 1, model,
+                choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content = string.Concat(Words) } } },
+                usage = new { prompt_tokens = 12, completion_tokens = 6, total_tokens = 18 },
+            });
+            return;
+        }
+
+        http.Response.ContentType = "text/event-stream";
+        await http.Response.StartAsync();
+        if (last == "stall")
+        {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            return;
+        }
+        for (var i = 0; i < Words.Length; i++)
+        {
+            if (last == "slow" && i == 1) await Task.Delay(SlowPause, http.RequestAborted);
+            var chunk = new { id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { content = Words[i] } } } };
+            await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n");
+            await http.Response.Body.FlushAsync();
+        }
+        if (body["stream_options"]?["include_usage"]?.GetValue<bool>() == true)
+            await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(new { id = "chatcmpl-1", @object = "chat.completion.chunk", model, choices = Array.Empty<object>(), usage = new { prompt_tokens = 12, completion_tokens = 6, total_tokens = 18 } })}\n\n");
+        await http.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>Cohere-style rerank that ranks the documents in reverse order, so its answer is recognisable.</summary>
+    private async Task RerankAsync(HttpContext http)
+    {
+        var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
+        Received.Enqueue((http.Request.Headers.Authorization.ToString(), body));
+        var count = body["documents"]!.AsArray().Count;
+        var topN = body["top_n"]?.GetValue<int>() ?? count;
+        var results = Enumerable.Range(0, count).Reverse().Take(topN).Select((index, rank) => new { index, relevance_score = 0.9 - rank * 0.1 });
+        await http.Response.WriteAsJsonAsync(new { id = "upstream", results, meta = new { billed_units = new { search_units = 1 } } });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+    }
+}
