@@ -1,3 +1,4 @@
+using AddonProvider.Web.Admin;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
@@ -5,6 +6,7 @@ using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
+using AddonProvider.Web.Security;
 
 namespace AddonProvider.Web;
 
@@ -26,7 +28,9 @@ public static class AddonProviderApp
             .AddProblemResponses()
             .AddHerokuPartnerAuth()
             .AddJobs(settings, roles)
-            .AddProvisioning();
+            .AddProvisioning()
+            .AddAdmin(settings)
+            .AddSecurityAdvisories(settings, builder.Environment.ContentRootPath);
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
@@ -40,6 +44,8 @@ public static class AddonProviderApp
         app.MapHealthEndpoints();
         if (!roles.HasFlag(Roles.Web)) return app;
         app.MapProvisioningEndpoints();
+        app.MapAdminEndpoints();
+        app.MapSecurityEndpoints();
         return app;
     }
 }
