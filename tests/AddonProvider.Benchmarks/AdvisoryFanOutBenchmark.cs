@@ -5,6 +5,8 @@ using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Web;
 using AddonProvider.Web.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AddonProvider.Benchmarks;
 
