@@ -78,7 +78,8 @@ public static class AdminAuth
 
     public static TokenValidationParameters Validation(AdminJwtSettings jwt) => new()
     {
-        ValidateIssuer = jwt.Issuer is not null || jwt.Authority is null,
+        // Always validated; with an authority and no ADMIN_JWT_ISSUER, JwtBearer takes the issuer from its metadata.
+        ValidateIssuer = true,
         ValidIssuer = jwt.Issuer,
         ValidateAudience = true,
         ValidAudience = jwt.Audience,

@@ -22,15 +22,30 @@ public static class AdminSessionEndpoints
         session.MapDelete("/", (Delegate)SignOut);
         app.MapGet("/admin/login", () => TypedResults.Content(LoginPage, "text/html; charset=utf-8")).ExcludeFromDescription();
 
-        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        MapJobsDashboard(app, new DashboardOptions
         {
             // Authorization is the endpoint policy below; Hangfire's own default would allow local requests only.
             Authorization = [],
             AsyncAuthorization = [],
             DisplayStorageConnectionString = false,
-            AppPath = null,
             DashboardTitle = "AddonProvider jobs",
         }).RequireAuthorization(AdminAuth.JobsDashboardPolicy);
+    }
+
+    /// <summary>
+    /// What Hangfire's MapHangfireDashboard does, minus its "is Hangfire configured?" check: that check resolves
+    /// Hangfire's global configuration, which re-points process-wide statics (the job activator) at this host. With one
+    /// host per process that is harmless; with several (the test suite) a web-only host would capture another host's jobs.
+    /// </summary>
+    private static IEndpointConventionBuilder MapJobsDashboard(IEndpointRouteBuilder endpoints, DashboardOptions options)
+    {
+        var storage = endpoints.ServiceProvider.GetRequiredService<JobStorage>();
+        var routes = endpoints.ServiceProvider.GetRequiredService<Hangfire.Dashboard.RouteCollection>();
+        var pipeline = endpoints.CreateApplicationBuilder()
+            .UsePathBase(DashboardPath)
+            .UseMiddleware<AspNetCoreDashboardMiddleware>(storage, options, routes)
+            .Build();
+        return endpoints.Map(DashboardPath + "/{**path}", pipeline);
     }
 
     private static async Task<NoContent> SignIn(HttpContext http, TimeProvider clock)

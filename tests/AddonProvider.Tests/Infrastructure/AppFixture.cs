@@ -35,11 +35,15 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Test-only services (e.g. a recording job); production registrations still follow.</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
+    /// <summary>Test-only endpoints, mapped before the app starts.</summary>
+    protected virtual void ConfigureApp(WebApplication app) { }
+
     public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
         ConnectionString = await server.CreateDatabaseAsync();
         _app = BuildApp(ConnectionString, Settings, configureServices: ConfigureServices);
+        ConfigureApp(_app);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress };
