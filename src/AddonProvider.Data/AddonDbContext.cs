@@ -24,6 +24,11 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
     public DbSet<InferenceRateEvent> InferenceRateEvents => Set<InferenceRateEvent>();
     public DbSet<InferenceUsageDay> InferenceUsageDays => Set<InferenceUsageDay>();
+    public DbSet<Advisory> Advisories => Set<Advisory>();
+    public DbSet<AdvisoryTarget> AdvisoryTargets => Set<AdvisoryTarget>();
+    public DbSet<AdvisoryNotification> AdvisoryNotifications => Set<AdvisoryNotification>();
+    public DbSet<SecurityReport> SecurityReports => Set<SecurityReport>();
+    public DbSet<SecurityReportReply> SecurityReportReplies => Set<SecurityReportReply>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,3 +1,4 @@
+using AddonProvider.Web.Admin;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Errors;
@@ -10,6 +11,7 @@ using AddonProvider.Web.Kafka;
 using AddonProvider.Web.MobiLoud;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
+using AddonProvider.Web.Security;
 using AddonProvider.Web.Sso;
 
 namespace AddonProvider.Web;
@@ -40,7 +42,9 @@ public static class AddonProviderApp
             .AddSso(settings)
             .AddMobiLoud()
             .AddKafkaDashboard()
-            .AddInference(settings);
+            .AddInference(settings)
+            .AddAdmin(settings)
+            .AddSecurityAdvisories(settings, builder.Environment.ContentRootPath);
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
@@ -65,6 +69,11 @@ public static class AddonProviderApp
         dashboard.MapMobiLoudDashboard();
         dashboard.MapKafkaDashboard();
         dashboard.MapInferenceDashboard();
+        dashboard.MapCustomerSecurityEndpoints(user => user.ResourceId() is { } id
+            ? new CustomerSession(id, user.FindFirst("user_id")?.Value ?? "", user.UserEmail())
+            : null);
+        app.MapAdminEndpoints();
+        app.MapSecurityEndpoints();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using AddonProvider.Web;
+using AddonProvider.Web.Admin;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Heroku;
 
@@ -7,6 +8,8 @@ switch (args)
 {
     case ["manifest", var product, ..]:
         return ManifestCommand.Run(product);
+    case ["token", ..]:
+        return TokenCommand.Run(args);
     case ["manifest", ..]:
         Console.Error.WriteLine("usage: manifest <mobiloud|kafkacluster|inference>");
         return 2;

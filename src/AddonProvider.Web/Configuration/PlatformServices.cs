@@ -4,6 +4,7 @@ using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Kafka;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -28,6 +29,8 @@ public static class PlatformServices
         services.AddSingleton(KafkaBrokers.From(settings));
         services.AddSingleton(AddonCredentials.From(settings));
         services.AddSingleton<CatalogCache>();
+        // Cookies (dashboard sessions, operator sessions, antiforgery) must open on every web dyno.
+        services.AddDataProtection().SetApplicationName("addon-provider").PersistKeysToDbContext<AddonDbContext>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         return services;
     }

@@ -13,7 +13,6 @@ public static class SsoEndpoints
     public static IServiceCollection AddSso(this IServiceCollection services, Settings settings)
     {
         // Keys in PostgreSQL: a cookie issued by one web dyno is readable by every other.
-        services.AddDataProtection().SetApplicationName("addon-provider").PersistKeysToDbContext<AddonDbContext>();
         services.AddScoped<SsoLogin>();
         services.AddHostedService<SsoTokenPurge>();
         services.AddAntiforgery(o =>

@@ -38,11 +38,15 @@ public partial class AppFixture : IAsyncLifetime
     /// <summary>The app's clock; a fixture that tests time windows replaces it with a <see cref="TestClock"/>.</summary>
     public virtual TimeProvider Clock { get; } = TimeProvider.System;
 
+    /// <summary>Test-only endpoints, mapped before the app starts.</summary>
+    protected virtual void ConfigureApp(WebApplication app) { }
+
     public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
         ConnectionString = await server.CreateDatabaseAsync();
         _app = BuildApp(ConnectionString, Settings, configureServices: ConfigureServices, clock: Clock);
+        ConfigureApp(_app);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress };

@@ -12,6 +12,9 @@ public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
             ["PUBLIC_BASE_URL"] = "https://addons.example.com",
             ["SECRETS_KEY"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 7)).ToArray()),
             ["KAFKA_BROKERS_US"] = "b1.us:9096", ["KAFKA_BROKERS_EU"] = "b1.eu:9096",
+            ["ADMIN_JWT_SIGNING_KEY"] = "a-real-admin-signing-key-of-more-than-32-bytes",
+            ["ADMIN_JWT_ISSUER"] = "addon-provider", ["ADMIN_JWT_AUDIENCE"] = "addon-provider-admin",
+            ["SMTP_URL"] = "smtp://mailer:secret@smtp.example.com:587", ["MAIL_FROM"] = "security@addons.example.com",
         };
         foreach (var p in new[] { "MOBILOUD", "KAFKACLUSTER", "INFERENCE" })
         {
@@ -30,6 +33,11 @@ public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
     [InlineData("SECRETS_KEY", "c2hvcnQ=", "SECRETS_KEY must be the base64 encoding of 32 random bytes")]
     [InlineData("PUBLIC_BASE_URL", "http://addons.example.com", "PUBLIC_BASE_URL must be https in Production")]
     [InlineData("KAFKA_BROKERS_EU", null, "KAFKA_BROKERS_EU is required in Production")]
+    [InlineData("ADMIN_JWT_SIGNING_KEY", null, "ADMIN_JWT_SIGNING_KEY is required in Production")]
+    [InlineData("ADMIN_JWT_SIGNING_KEY", "dev-admin-jwt-signing-key-not-for-production-use", "ADMIN_JWT_SIGNING_KEY holds the development value")]
+    [InlineData("ADMIN_JWT_SIGNING_KEY", "too-short", "ADMIN_JWT_SIGNING_KEY must be at least 32 bytes")]
+    [InlineData("SMTP_URL", null, "SMTP_URL is required in Production")]
+    [InlineData("MAIL_FROM", null, "MAIL_FROM is required in Production")]
     public async Task Production_RefusesToStartOnMissingOrDevSecrets_NamingTheVariable(string variable, string? value, string message)
     {
         var settings = ProductionSettings();

@@ -1,0 +1,71 @@
+using AddonProvider.Data;
+using AddonProvider.Data.Entities;
+using AddonProvider.Web.Errors;
+using AddonProvider.Web.Provisioning;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Web.Admin;
+
+/// <summary>Read-only views of resources for operators. Config vars are listed by name only: values are secrets.</summary>
+public static class AdminResourceEndpoints
+{
+    public sealed record ResourceSummary(Guid Id, string Product, string Plan, string Region, string State, string? Name,
+        string? OwnerEmail, DateTime CreatedAt, DateTime? DeprovisionedAt);
+
+    public sealed record Contact(string UserId, string? Email, DateTime LastLoginAt);
+
+    public sealed record AuditView(long Id, DateTime At, string Actor, string Action, Guid? ResourceId, string? Product,
+        string? Before, string? After, string? RequestId, string? Detail);
+
+    public sealed record ResourceDetail(Guid Id, string Product, string Plan, string OriginalPlan, string Region, string? HerokuRegion,
+        string State, string? Name, string? HerokuId, string? OwnerEmail, DateTime? OwnerEmailRefreshedAt, DateTime CreatedAt,
+        DateTime UpdatedAt, DateTime? DeprovisionedAt, DateTime? PurgedAt, IReadOnlyList<string> ConfigVarNames,
+        IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit);
+
+    public static RouteGroupBuilder MapAdminResourceEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/admin/resources").RequireAuthorization(AdminAuth.OperatorPolicy).WithTags("Admin: resources");
+        group.MapGet("/", Search);
+        group.MapGet("/{id:guid}", Detail);
+        return group;
+    }
+
+    private static async Task<Results<Ok<Paged<ResourceSummary>>, ProblemHttpResult>> Search(
+        AddonDbContext db, CancellationToken ct, string? product = null, string? plan = null, string? state = null, string? region = null,
+        DateTime? createdFrom = null, DateTime? createdTo = null, string? ownerEmail = null, int? page = null, int? pageSize = null)
+    {
+        if (Paging.Check(page, pageSize) is { } bad) return bad.ToResult();
+        var q = db.Resources.AsNoTracking();
+        if (product is not null) q = q.Where(r => r.ProductId == product);
+        if (plan is not null) q = q.Where(r => r.PlanSlug == plan);
+        if (state is not null)
+        {
+            if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s))
+                return Problems.BadRequest("state must be one of provisioning, provisioned, deprovisioned, failed.");
+            q = q.Where(r => r.State == s);
+        }
+        if (region is not null) q = q.Where(r => r.Region == region);
+        if (createdFrom is { } from) q = q.Where(r => r.CreatedAt >= from.ToUniversalTime());
+        if (createdTo is { } to) q = q.Where(r => r.CreatedAt <= to.ToUniversalTime());
+        if (ownerEmail is not null) q = q.Where(r => r.OwnerEmail != null && r.OwnerEmail.ToLower() == ownerEmail.Trim().ToLower());
+        var rows = await q.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).ToPageAsync(page, pageSize, ct);
+        var result = new Paged<ResourceSummary>(rows.Items.Select(r => new ResourceSummary(r.Id, r.ProductId, r.PlanSlug, r.Region,
+            r.State.ToString().ToLowerInvariant(), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, CancellationToken ct)
+    {
+        var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (r is null) return Problems.NotFound($"No resource {id}.");
+        var users = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == id).OrderByDescending(u => u.LastLoginAt)
+            .Select(u => new Contact(u.UserId, u.Email, u.LastLoginAt)).ToListAsync(ct);
+        var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
+            .Take(200).Select(AdminAuditEndpoints.View).ToListAsync(ct);
+        // Usage is added by the Inference branch; it is left out here rather than shown as a placeholder.
+        return TypedResults.Ok(new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
+            r.State.ToString().ToLowerInvariant(), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
+            r.DeprovisionedAt, r.PurgedAt, ConfigVars.Names(r.ProductId), users, audit));
+    }
+}

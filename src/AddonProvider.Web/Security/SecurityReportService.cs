@@ -1,0 +1,101 @@
+using System.Text.Json;
+using AddonProvider.Data;
+using AddonProvider.Data.Entities;
+using AddonProvider.Web.Audit;
+using AddonProvider.Web.Errors;
+using AddonProvider.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Web.Security;
+
+public sealed record ReportInput(string? Text, string? ReporterEmail, string? ReporterName);
+public sealed record TriageInput(string? Status, string? Notes);
+public sealed record ReplyInput(string? Body);
+public sealed record ReplyView(long Id, string Author, string ToEmail, string Body, string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime? SentAt);
+public sealed record ReportView(Guid Id, Guid? ResourceId, string ReporterEmail, string? ReporterName, string Text, string Status, string? Notes,
+    DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<ReplyView>? Replies = null);
+
+/// <summary>Security concerns customers report, and the operators' triage of them (status, notes, emailed replies).</summary>
+public sealed class SecurityReportService(AddonDbContext db, TimeProvider clock)
+{
+    public const int MaxText = 20_000;
+
+    public async Task<Outcome<ReportView>> SubmitAsync(Guid resourceId, string? sessionEmail, ReportInput input, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(input.Text)) return Failure.Unprocessable("text is required: describe the concern.");
+        if (input.Text.Length > MaxText) return Failure.Unprocessable($"text must be at most {MaxText:N0} characters.");
+        var email = (input.ReporterEmail ?? sessionEmail)?.Trim();
+        if (email is null || !MimeKit.MailboxAddress.TryParse(email, out var box) || !box.Address.Contains('@'))
+            return Failure.Unprocessable("reporterEmail is required (we answer by email) and must be an email address.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var report = new SecurityReport
+        {
+            Id = Guid.NewGuid(), ResourceId = resourceId, ReporterEmail = box.Address, ReporterName = input.ReporterName?.Trim() is { Length: > 0 } n ? n[..Math.Min(200, n.Length)] : null,
+            Text = input.Text.Trim(), Status = SecurityReportStatus.New, CreatedAt = now, UpdatedAt = now,
+        };
+        db.SecurityReports.Add(report);
+        var audit = AuditLog.Entry(now, $"customer:{box.Address}", "security-report.submit", null, detail: Detail(report.Id));
+        audit.ResourceId = resourceId;
+        db.AuditLog.Add(audit);
+        await db.SaveChangesAsync(ct);
+        return View(report);
+    }
+
+    public async Task<Outcome<ReportView>> TriageAsync(Guid id, TriageInput input, string actor, string? requestId, CancellationToken ct)
+    {
+        SecurityReportStatus? status = null;
+        if (input.Status is not null)
+        {
+            if (Enum.GetNames<SecurityReportStatus>().FirstOrDefault(s => s.Equals(input.Status, StringComparison.OrdinalIgnoreCase)) is not { } name)
+                return Failure.Unprocessable("status must be one of new, triaged, resolved, rejected.");
+            status = Enum.Parse<SecurityReportStatus>(name);
+        }
+        if (input.Notes is { Length: > MaxText }) return Failure.Unprocessable($"notes must be at most {MaxText:N0} characters.");
+        var report = await db.SecurityReports.SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (report is null) return Failure.NotFound($"No security report {id}.");
+        var before = report.Status.ToString().ToLowerInvariant();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (status is { } s) report.Status = s;
+        if (input.Notes is not null) report.Notes = input.Notes;
+        report.UpdatedAt = now;
+        db.AuditLog.Add(AuditLog.Entry(now, actor, "security-report.triage", null, before, report.Status.ToString().ToLowerInvariant(), requestId, Detail(id)));
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return Failure.Conflict("The report changed while you edited it; reload and try again."); }
+        return View(report);
+    }
+
+    /// <summary>Records the reply and, in the same transaction, the job that emails it.</summary>
+    public async Task<Outcome<ReplyView>> ReplyAsync(Guid id, ReplyInput input, string actor, string? requestId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(input.Body)) return Failure.Unprocessable("body is required.");
+        if (input.Body.Length > MaxText) return Failure.Unprocessable($"body must be at most {MaxText:N0} characters.");
+        var report = await db.SecurityReports.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (report is null) return Failure.NotFound($"No security report {id}.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var reply = new SecurityReportReply { ReportId = id, Author = actor, ToEmail = report.ReporterEmail, Body = input.Body.Trim(), Status = NotificationStatus.Pending, CreatedAt = now };
+        db.SecurityReportReplies.Add(reply);
+        await db.SaveChangesAsync(ct); // the reply's id is the job's argument
+        db.Enqueue(AdvisoryJobs.ReportReply, reply.Id.ToString(), now);
+        db.AuditLog.Add(AuditLog.Entry(now, actor, "security-report.reply", null, requestId: requestId, detail: Detail(id)));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return ReplyOf(reply);
+    }
+
+    public async Task<ReportView?> GetAsync(Guid id, CancellationToken ct)
+    {
+        var report = await db.SecurityReports.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (report is null) return null;
+        var replies = await db.SecurityReportReplies.AsNoTracking().Where(r => r.ReportId == id).OrderBy(r => r.Id).ToListAsync(ct);
+        return View(report) with { Replies = replies.Select(ReplyOf).ToList() };
+    }
+
+    public static ReportView View(SecurityReport r) => new(r.Id, r.ResourceId, r.ReporterEmail, r.ReporterName, r.Text,
+        r.Status.ToString().ToLowerInvariant(), r.Notes, r.CreatedAt, r.UpdatedAt);
+
+    public static ReplyView ReplyOf(SecurityReportReply r) => new(r.Id, r.Author, r.ToEmail, r.Body, r.Status.ToString().ToLowerInvariant(),
+        r.Attempts, r.LastError, r.CreatedAt, r.SentAt);
+
+    private static string Detail(Guid reportId) => JsonSerializer.Serialize(new { reportId });
+}

@@ -1,0 +1,108 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using AddonProvider.Data.Entities;
+using AddonProvider.Web.Admin;
+using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AddonProvider.Tests.Infrastructure;
+
+/// <summary>
+/// The app as a web-only process (no job server) with an in-process SMTP server. Tests play the worker themselves
+/// with <see cref="RunJobsAsync"/>, so they decide exactly when and how often each job runs.
+/// </summary>
+public class AdminFixture : AppFixture
+{
+    public SmtpListener Smtp { get; } = new();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["role"] = "web",
+        ["SMTP_URL"] = Smtp.Url,
+        ["MAIL_FROM"] = "security@provider.example",
+        ["MAIL_BATCH_SIZE"] = "3",
+        ["MAIL_MAX_ATTEMPTS"] = "2",
+    };
+
+    public static AdminJwtSettings DevJwt { get; } =
+        AdminJwtSettings.From(new Settings(new ConfigurationBuilder().Build(), isProduction: false));
+
+    public static string Token(params string[] roles) => AdminTokens.Mint(DevJwt, "alice", roles, TimeSpan.FromMinutes(10));
+
+    public HttpRequestMessage Admin(HttpMethod method, string path, object? body = null, string? role = AdminRoles.Security)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (role is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(role));
+        if (body is string s) request.Content = new StringContent(s, System.Text.Encoding.UTF8, "application/json");
+        else if (body is not null) request.Content = JsonContent.Create(body);
+        return request;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? role = AdminRoles.Security) =>
+        Client.SendAsync(Admin(method, path, body, role));
+
+    /// <summary>A live resource with the given contacts, inserted directly (owner emails and SSO users come from other features).</summary>
+    public async Task<Resource> ResourceAsync(string product = "kafkacluster", string plan = "starter", string region = "us", string? owner = null,
+        string[]? ssoEmails = null, ResourceState state = ResourceState.Provisioned, DateTime? createdAt = null, string? name = null)
+    {
+        var now = createdAt ?? DateTime.UtcNow;
+        var resource = new Resource
+        {
+            Id = Guid.NewGuid(), ProductId = product, PlanSlug = plan, OriginalPlanSlug = plan, Region = region, State = state,
+            OwnerEmail = owner, CreatedAt = now, UpdatedAt = now, Name = name ?? $"app-{Guid.NewGuid().ToString()[..8]}",
+            DeprovisionedAt = state == ResourceState.Deprovisioned ? now : null,
+        };
+        await using var db = Db();
+        db.Resources.Add(resource);
+        foreach (var (email, i) in (ssoEmails ?? []).Select((e, i) => (e, i)))
+            db.SsoUsers.Add(new SsoUser { ResourceId = resource.Id, UserId = $"user-{Guid.NewGuid():N}-{i}", Email = email, FirstLoginAt = now, LastLoginAt = now });
+        await db.SaveChangesAsync();
+        return resource;
+    }
+
+    /// <summary>
+    /// Plays the worker: runs every undispatched outbox row's job (and the rows those jobs write) until none is left.
+    /// Returns the exceptions jobs threw (Hangfire would retry those); <paramref name="times"/> runs each job that often.
+    /// </summary>
+    public async Task<List<Exception>> RunJobsAsync(int times = 1)
+    {
+        var failures = new List<Exception>();
+        while (true)
+        {
+            List<OutboxMessage> batch;
+            await using (var db = Db())
+            {
+                batch = await db.Outbox.Where(m => m.DispatchedAt == null).OrderBy(m => m.Id).ToListAsync();
+                foreach (var m in batch) m.DispatchedAt = DateTime.UtcNow;
+                await db.SaveChangesAsync();
+            }
+            if (batch.Count == 0) return failures;
+            foreach (var m in batch)
+                for (var i = 0; i < times; i++)
+                    if (await RunJobAsync(m.Kind, m.Argument) is { } e) failures.Add(e);
+        }
+    }
+
+    public async Task<Exception?> RunJobAsync(string kind, string argument)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredKeyedService<IJob>(kind).RunAsync(argument, CancellationToken.None);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+}
