@@ -21,10 +21,10 @@ public static class CustomerSecurityEndpoints
             session(http.User) is { } s
                 ? (Results<Ok<IReadOnlyList<NoticeView>>, ProblemHttpResult>)TypedResults.Ok(await notices.UnacknowledgedAsync(s.ResourceId, ct))
                 : NoSession());
-        group.MapPost("/advisories/{id:guid}/acknowledge", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, SecurityNotices notices, CancellationToken ct) =>
+        group.MapPost("/advisories/{advisoryId:guid}/acknowledge", async Task<Results<NoContent, ProblemHttpResult>> (Guid advisoryId, HttpContext http, SecurityNotices notices, CancellationToken ct) =>
         {
             if (session(http.User) is not { } s) return NoSession();
-            return await notices.AcknowledgeAsync(s.ResourceId, id, $"heroku-user:{s.UserId}", ct)
+            return await notices.AcknowledgeAsync(s.ResourceId, advisoryId, $"heroku-user:{s.UserId}", ct)
                 ? TypedResults.NoContent()
                 : Problems.NotFound("This advisory does not concern this add-on.");
         });
