@@ -19,6 +19,10 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
+    public DbSet<KafkaUser> KafkaUsers => Set<KafkaUser>();
+    public DbSet<KafkaAcl> KafkaAcls => Set<KafkaAcl>();
+    public DbSet<KafkaQuota> KafkaQuotas => Set<KafkaQuota>();
+    public DbSet<HerokuToken> HerokuTokens => Set<HerokuToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,8 +1,10 @@
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
 using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Jobs;
+using AddonProvider.Web.Kafka;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
 
@@ -26,6 +28,9 @@ public static class AddonProviderApp
             .AddProblemResponses()
             .AddHerokuPartnerAuth()
             .AddJobs(settings, roles)
+            .AddHeroku(settings)
+            .AddKafka()
+            .AddCredentialRotation(settings)
             .AddProvisioning();
 
         var app = builder.Build();

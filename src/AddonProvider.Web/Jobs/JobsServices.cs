@@ -27,7 +27,11 @@ public static class JobsServices
             EnableLongPolling = true,
         };
         services.AddSingleton<JobStorage>(new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
-        services.AddHangfire(c => c
+        // Likewise the activator: AddHangfire would fall back to the process-wide JobActivator.Current, which the
+        // last host to start overwrites, and one host's worker would then run jobs with another's services.
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
@@ -43,7 +47,10 @@ public static class JobsServices
             });
             services.AddSingleton<OutboxDispatcher>();
             services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+            services.AddHostedService<RecurringJobs>();
         }
+        services.AddSingleton(RetentionOptions.From(settings));
+        services.AddJob<RetentionPurgeJob>(JobKinds.PurgeDeprovisioned);
         return services;
     }
 
