@@ -89,7 +89,7 @@ cmd_run() {
   log "starting the Heroku simulator on $SIMULATOR_URL"
   $sim serve --port "$sim_port" & pids+=($!)
   log "starting web + worker on http://localhost:$PORT (Ctrl-C stops both)"
-  dotnet src/AddonProvider.Web/bin/Debug/net10.0/AddonProvider.Web.dll --role all --contentRoot src/AddonProvider.Web & pids+=($!)
+  dotnet src/AddonProvider.Web/bin/Debug/net10.0/AddonProvider.Web.dll --role all --contentRoot "$ROOT/src/AddonProvider.Web" & pids+=($!)
 
   local i
   for i in $(seq 1 120); do
