@@ -9,6 +9,7 @@ public static class JobKinds
     public const string SetUpKafkaCluster = "kafka.set-up-cluster";
     public const string FinishKafkaProvisioning = "kafka.finish-provisioning";
     public const string ApplyKafkaQuotas = "kafka.apply-quotas";
+    public const string TearDownKafkaCluster = "kafka.tear-down";
     public const string SweepKafkaProvisioning = "kafka.sweep-provisioning";
     public const string PushRotatedCredential = "credentials.push-rotated";
     public const string RevokeCredential = "credentials.revoke";

@@ -11,6 +11,7 @@ public static class KafkaServices
         services.AddJob<SetUpKafkaClusterJob>(JobKinds.SetUpKafkaCluster);
         services.AddJob<FinishKafkaProvisioningJob>(JobKinds.FinishKafkaProvisioning);
         services.AddJob<ApplyKafkaQuotasJob>(JobKinds.ApplyKafkaQuotas);
+        services.AddJob<TearDownKafkaClusterJob>(JobKinds.TearDownKafkaCluster);
         services.AddJob<SweepKafkaProvisioningJob>(JobKinds.SweepKafkaProvisioning);
         return services;
     }

@@ -183,6 +183,7 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
         await db.Credentials.Where(c => c.ResourceId == id && c.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, now), ct);
         db.AuditLog.Add(AuditLog.Entry(now, actor, "deprovision", resource, before, "deprovisioned", requestId));
+        if (productId == CatalogDefinition.KafkaCluster) db.Enqueue(JobKinds.TearDownKafkaCluster, id.ToString(), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return null;

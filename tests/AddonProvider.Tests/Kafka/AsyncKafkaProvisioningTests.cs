@@ -57,6 +57,13 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
         // Once provisioned, a repeat gets the config like any synchronous provision.
         var after = await (await app.ProvisionWithGrantAsync("kafkacluster", "free", id)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(config["KAFKACLUSTER_PASSWORD"], after.GetProperty("config").GetProperty("KAFKACLUSTER_PASSWORD").GetString());
+        // A deprovision removes the cluster user as well.
+        await (await app.DeprovisionAsync("kafkacluster", id)).ExpectAsync(HttpStatusCode.NoContent);
+        await AppFixture.EventuallyAsync(async () =>
+        {
+            await using var cleaned = app.Db();
+            return !await cleaned.KafkaUsers.AnyAsync(u => u.ResourceId == id) && !await cleaned.KafkaAcls.AnyAsync(a => a.ResourceId == id);
+        }, "the cluster user and its ACLs to be removed");
     }
 
     [Fact]
