@@ -36,6 +36,7 @@ public class HerokuFixture : AppFixture
                 ["HEROKU_API_MAX_RETRY_DELAY"] = "5s",
                 // Trace everywhere so the token-leak test sees what a verbose production log would; the console stays quiet.
                 ["Logging:LogLevel:Default"] = "Trace",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace", // appsettings.json quiets it; this test wants it loud
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
                 ["Logging:LogLevel:Hangfire"] = "Warning", // Hangfire logs through one process-wide provider: keep it quiet across fixtures
                 ["Logging:Console:LogLevel:Default"] = "Warning",
