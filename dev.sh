@@ -81,8 +81,39 @@ cmd_run() {
   export PORT=${PORT:-5000}
   log "migrating"
   dotnet run --project migrations
-  log "starting web + worker on http://localhost:$PORT (Ctrl-C stops)"
-  exec dotnet run --project src/AddonProvider.Web -- --role all
+
+  # The Heroku simulator plays Heroku's side (OAuth, Platform API) unless real URLs are given.
+  local sim_port=${SIMULATOR_PORT:-5100}
+  export SIMULATOR_URL=${SIMULATOR_URL:-http://localhost:$sim_port}
+  export PROVIDER_URL=${PROVIDER_URL:-http://localhost:$PORT}
+  export HEROKU_API_URL=${HEROKU_API_URL:-$SIMULATOR_URL} HEROKU_ID_URL=${HEROKU_ID_URL:-$SIMULATOR_URL}
+  log "building"
+  dotnet build src/AddonProvider.Simulator -v q -nologo >/dev/null
+  local sim="dotnet src/AddonProvider.Simulator/bin/Debug/net10.0/AddonProvider.Simulator.dll"
+  local pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+  log "starting the Heroku simulator on $SIMULATOR_URL"
+  $sim serve --port "$sim_port" & pids+=($!)
+  log "starting web + worker on http://localhost:$PORT (Ctrl-C stops both)"
+  dotnet src/AddonProvider.Web/bin/Debug/net10.0/AddonProvider.Web.dll --role all --contentRoot "$ROOT/src/AddonProvider.Web" & pids+=($!)
+
+  local i
+  for i in $(seq 1 120); do
+    curl -fsS "http://localhost:$PORT/health/ready" >/dev/null 2>&1 && break
+    kill -0 "${pids[1]}" 2>/dev/null || die "the service stopped during start-up (see its output above)"
+    sleep 0.5
+  done
+  log "provisioning one demo resource per product through the simulator"
+  local links=() spec id
+  for spec in mobiloud:test kafkacluster:free inference:cohere-rerank-3-5; do
+    id=$(cat /proc/sys/kernel/random/uuid)
+    $sim provision "$spec" --grant --uuid "$id" >/dev/null || die "provisioning $spec failed"
+    links+=("${spec%%:*}  $($sim sso "$id")")
+  done
+  printf '\n\033[1mDashboards (the links sign you in through SSO):\033[0m\n'
+  printf '  %s\n' "${links[@]}"
+  printf '\n'
+  wait "${pids[1]}"
 }
 
 cmd_test() {

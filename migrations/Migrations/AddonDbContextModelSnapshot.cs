@@ -387,6 +387,54 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("credentials", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.HerokuToken", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("AccessTokenCiphertext")
+                        .HasMaxLength(1200)
+                        .HasColumnType("character varying(1200)")
+                        .HasColumnName("access_token_ciphertext");
+
+                    b.Property<DateTime?>("AccessTokenExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("access_token_expires_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("GrantCodeCiphertext")
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)")
+                        .HasColumnName("grant_code_ciphertext");
+
+                    b.Property<DateTime?>("GrantExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("grant_expires_at");
+
+                    b.Property<string>("HerokuUserId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("heroku_user_id");
+
+                    b.Property<string>("RefreshTokenCiphertext")
+                        .HasMaxLength(1200)
+                        .HasColumnType("character varying(1200)")
+                        .HasColumnName("refresh_token_ciphertext");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ResourceId")
+                        .HasName("pk_heroku_tokens");
+
+                    b.ToTable("heroku_tokens", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.InferenceModel", b =>
                 {
                     b.Property<string>("Id")
@@ -495,6 +543,59 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("inference_usage_days", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaAcl", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("PatternType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("pattern_type");
+
+                    b.Property<string>("Principal")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("principal");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceName")
+                        .IsRequired()
+                        .HasMaxLength(249)
+                        .HasColumnType("character varying(249)")
+                        .HasColumnName("resource_name");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("resource_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kafka_acls");
+
+                    b.HasIndex("ResourceId", "Principal", "ResourceType", "ResourceName", "PatternType", "Operation")
+                        .IsUnique()
+                        .HasDatabaseName("ix_kafka_acls_resource_id_principal_resource_type_resource_nam~");
+
+                    b.ToTable("kafka_acls", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaConsumerGroup", b =>
                 {
                     b.Property<long>("Id")
@@ -526,6 +627,36 @@ namespace AddonProvider.Migrations.Migrations
                         .HasDatabaseName("ix_kafka_consumer_groups_resource_id_name");
 
                     b.ToTable("kafka_consumer_groups", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaQuota", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<int>("ConsumeKbps")
+                        .HasColumnType("integer")
+                        .HasColumnName("consume_kbps");
+
+                    b.Property<string>("PlanSlug")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("plan_slug");
+
+                    b.Property<int>("ProduceKbps")
+                        .HasColumnType("integer")
+                        .HasColumnName("produce_kbps");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ResourceId")
+                        .HasName("pk_kafka_quotas");
+
+                    b.ToTable("kafka_quotas", (string)null);
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaTopic", b =>
@@ -571,6 +702,46 @@ namespace AddonProvider.Migrations.Migrations
                         .HasDatabaseName("ix_kafka_topics_resource_id_name");
 
                     b.ToTable("kafka_topics", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaUser", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("CredentialId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credential_id");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kafka_users");
+
+                    b.HasIndex("ResourceId")
+                        .HasDatabaseName("ix_kafka_users_resource_id");
+
+                    b.HasIndex("Username")
+                        .IsUnique()
+                        .HasDatabaseName("ix_kafka_users_username");
+
+                    b.ToTable("kafka_users", (string)null);
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudApp", b =>
@@ -708,6 +879,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("kind");
+
+                    b.Property<DateTime?>("RunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_at");
 
                     b.HasKey("Id")
                         .HasName("pk_outbox");
@@ -1185,6 +1360,16 @@ namespace AddonProvider.Migrations.Migrations
                         .HasConstraintName("fk_credentials_resources_resource_id");
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.HerokuToken", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithOne()
+                        .HasForeignKey("AddonProvider.Data.Entities.HerokuToken", "ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_heroku_tokens_resources_resource_id");
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.InferenceRateEvent", b =>
                 {
                     b.HasOne("AddonProvider.Data.Entities.Resource", null)
@@ -1205,6 +1390,16 @@ namespace AddonProvider.Migrations.Migrations
                         .HasConstraintName("fk_inference_usage_days_resources_resource_id");
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaAcl", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kafka_acls_resources_resource_id");
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaConsumerGroup", b =>
                 {
                     b.HasOne("AddonProvider.Data.Entities.Resource", null)
@@ -1215,6 +1410,16 @@ namespace AddonProvider.Migrations.Migrations
                         .HasConstraintName("fk_kafka_consumer_groups_resources_resource_id");
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaQuota", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithOne()
+                        .HasForeignKey("AddonProvider.Data.Entities.KafkaQuota", "ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kafka_quotas_resources_resource_id");
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaTopic", b =>
                 {
                     b.HasOne("AddonProvider.Data.Entities.Resource", null)
@@ -1223,6 +1428,16 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_kafka_topics_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaUser", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kafka_users_resources_resource_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudApp", b =>

@@ -29,6 +29,10 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<AdvisoryNotification> AdvisoryNotifications => Set<AdvisoryNotification>();
     public DbSet<SecurityReport> SecurityReports => Set<SecurityReport>();
     public DbSet<SecurityReportReply> SecurityReportReplies => Set<SecurityReportReply>();
+    public DbSet<KafkaUser> KafkaUsers => Set<KafkaUser>();
+    public DbSet<KafkaAcl> KafkaAcls => Set<KafkaAcl>();
+    public DbSet<KafkaQuota> KafkaQuotas => Set<KafkaQuota>();
+    public DbSet<HerokuToken> HerokuTokens => Set<HerokuToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

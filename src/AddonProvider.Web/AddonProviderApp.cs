@@ -1,5 +1,6 @@
 using AddonProvider.Web.Admin;
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Health;
@@ -38,6 +39,9 @@ public static class AddonProviderApp
             .AddExceptionHandler<DatabaseUnavailable>()
             .AddHerokuPartnerAuth()
             .AddJobs(settings, roles)
+            .AddHeroku(settings)
+            .AddKafka()
+            .AddCredentialRotation(settings)
             .AddProvisioning()
             .AddSso(settings)
             .AddMobiLoud()

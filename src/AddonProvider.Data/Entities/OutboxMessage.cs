@@ -15,5 +15,8 @@ public sealed class OutboxMessage
     public required string Argument { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When set and in the future, the job is scheduled for then instead of enqueued at once.</summary>
+    public DateTime? RunAt { get; set; }
     public DateTime? DispatchedAt { get; set; }
 }

@@ -16,7 +16,11 @@ public static class LoggingSetup
             "text" => false,
             _ => !builder.Environment.IsDevelopment(),
         };
-        builder.Logging.ClearProviders();
+        // Replace the framework's providers (console, debug, event source) but keep any a host added on purpose,
+        // such as the test suite's capturing provider.
+        var frameworkProviders = builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider)
+            && d.ImplementationType?.Assembly.GetName().Name?.StartsWith("Microsoft.Extensions.Logging", StringComparison.Ordinal) == true).ToList();
+        foreach (var d in frameworkProviders) builder.Services.Remove(d);
         if (json)
             builder.Logging.AddJsonConsole(o =>
             {
@@ -26,7 +30,5 @@ public static class LoggingSetup
             });
         else
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.IncludeScopes = true; });
-        // Outbound HTTP logging would print full URIs and is noisy; we log Platform API calls ourselves.
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
     }
 }

@@ -27,7 +27,11 @@ public static class JobsServices
             EnableLongPolling = true,
         };
         services.AddSingleton<JobStorage>(new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
-        services.AddHangfire(c => c
+        // Likewise the activator: AddHangfire would fall back to the process-wide JobActivator.Current, which the
+        // last host to start overwrites, and one host's worker would then run jobs with another's services.
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
@@ -37,16 +41,16 @@ public static class JobsServices
         {
             services.AddHangfireServer((sp, o) =>
             {
-                // Hangfire also keeps a process-wide JobActivator.Current that the last configured host wins;
-                // pin this server to its own container so jobs always resolve from the host that runs them.
-                o.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
                 o.WorkerCount = options.WorkerCount;
                 o.SchedulePollingInterval = options.QueuePollInterval;
                 o.ShutdownTimeout = TimeSpan.FromSeconds(25); // inside Heroku's 30 s SIGTERM grace
             });
             services.AddSingleton<OutboxDispatcher>();
             services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+            services.AddHostedService<RecurringJobs>();
         }
+        services.AddSingleton(RetentionOptions.From(settings));
+        services.AddJob<RetentionPurgeJob>(JobKinds.PurgeDeprovisioned);
         return services;
     }
 

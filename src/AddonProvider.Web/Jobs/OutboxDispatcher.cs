@@ -49,7 +49,10 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBackgroundJob
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var message in batch)
         {
-            jobs.Enqueue<JobRunner>(r => r.RunAsync(message.Kind, message.Argument, CancellationToken.None));
+            if (message.RunAt is { } runAt && runAt > now)
+                jobs.Schedule<JobRunner>(r => r.RunAsync(message.Kind, message.Argument, CancellationToken.None), new DateTimeOffset(runAt, TimeSpan.Zero));
+            else
+                jobs.Enqueue<JobRunner>(r => r.RunAsync(message.Kind, message.Argument, CancellationToken.None));
             message.DispatchedAt = now;
         }
         await db.SaveChangesAsync(ct);

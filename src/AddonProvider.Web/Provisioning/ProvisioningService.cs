@@ -4,6 +4,8 @@ using AddonProvider.Data.Entities;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Errors;
+using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -13,7 +15,7 @@ namespace AddonProvider.Web.Provisioning;
 public sealed record ProvisionResult(ProvisionResponse Body, bool Accepted);
 
 /// <summary>Provision, plan change and deprovision: the three things Heroku asks of us.</summary>
-public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog, ConfigVars configVars, TimeProvider clock)
+public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog, ConfigVars configVars, SecretBox secrets, TimeProvider clock)
 {
     public async Task<Outcome<ProvisionResult>> ProvisionAsync(string productId, ProvisionRequest request, string actor, string? requestId, CancellationToken ct)
     {
@@ -40,19 +42,31 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var grant = Grant(request.OAuthGrant, now);
+        if (grant.Failure is { } badGrant) return badGrant;
+        // With a grant we can finish a cluster through the Platform API, so Heroku gets a 202 at once.
+        var finishLater = grant.Value is not null && productId == CatalogDefinition.KafkaCluster;
         var resource = new Resource
         {
             Id = id, ProductId = productId, PlanSlug = plan.Slug, OriginalPlanSlug = plan.Slug,
             Region = region, HerokuRegion = Truncate(request.Region, 100), Name = Truncate(request.Name, 300),
             CallbackUrl = Truncate(request.CallbackUrl, 500), HerokuId = Truncate(request.HerokuId, 300),
-            ModelId = modelId, State = ResourceState.Provisioned, CreatedAt = now, UpdatedAt = now,
+            ModelId = modelId, State = finishLater ? ResourceState.Provisioning : ResourceState.Provisioned, CreatedAt = now, UpdatedAt = now,
             PublicAppId = productId == CatalogDefinition.MobiLoud ? "app_" + Tokens.RandomLower(20) : null,
         };
         var issued = configVars.Issue(resource, now);
         db.Resources.Add(resource);
         if (issued is { Row: var credential }) db.Credentials.Add(credential);
-        db.AuditLog.Add(AuditLog.Entry(now, actor, "provision", resource, after: $"{plan.Slug}/provisioned", requestId: requestId,
-            detail: $$"""{"region":"{{region}}"}"""));
+        db.AuditLog.Add(AuditLog.Entry(now, actor, "provision", resource, after: $"{plan.Slug}/{(finishLater ? "provisioning" : "provisioned")}", requestId: requestId,
+            detail: $$"""{"region":"{{region}}","oauth_grant":{{(grant.Value is null ? "false" : "true")}}}"""));
+        // Follow-up work is one outbox row in this transaction: never a Hangfire enqueue on the request path.
+        if (grant.Value is { } g)
+        {
+            HerokuTokens.AddGrant(db, secrets, id, g.Code, g.ExpiresAt, now);
+            db.Enqueue(JobKinds.ExchangeGrant, id.ToString(), now);
+        }
+        else if (productId == CatalogDefinition.KafkaCluster)
+            db.Enqueue(JobKinds.SetUpKafkaCluster, id.ToString(), now);
 
         try
         {
@@ -65,7 +79,29 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
             return await RepeatAsync(productId, id, plan.Slug, ct);
         }
 
+        if (finishLater) return Provisioning(id, product.Name);
         return new ProvisionResult(new ProvisionResponse(id.ToString(), configVars.Render(resource, issued?.Row, issued?.Secret), ReadyMessage(product.Name, resource)), Accepted: false);
+    }
+
+    private static ProvisionResult Provisioning(Guid id, string productName) =>
+        new(new ProvisionResponse(id.ToString(), null, $"{productName} is being set up; its config vars arrive within a few minutes."), Accepted: true);
+
+    /// <summary>The grant code and its expiry; a grant without a code is treated as no grant.</summary>
+    private static Outcome<(string Code, DateTime ExpiresAt)?> Grant(OAuthGrant? grant, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(grant?.Code)) return ((string, DateTime)?)null;
+        if (grant.Code.Length > 400) return Failure.BadRequest("oauth_grant.code is too long to be a Heroku grant code.");
+        var expiresAt = ParseHerokuTime(grant.ExpiresAt) ?? now.AddMinutes(5); // Heroku's grants live about five minutes
+        return ((string, DateTime)?)(grant.Code, expiresAt);
+    }
+
+    /// <summary>Heroku writes offsets without a colon (2016-03-03T18:01:31-0800).</summary>
+    private static DateTime? ParseHerokuTime(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d{4}$")) text = text[..^2] + ":" + text[^2..];
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at.UtcDateTime : null;
     }
 
     private async Task<Outcome<ProvisionResult>> RepeatAsync(string productId, Guid id, string plan, CancellationToken ct)
@@ -78,8 +114,9 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
         if (existing.State is ResourceState.Deprovisioned or ResourceState.Failed)
             return Failure.Conflict($"The resource with this uuid is {existing.State.ToString().ToLowerInvariant()}; it cannot be provisioned again.");
 
-        var credential = await CurrentCredentialAsync(id, ct);
         var name = (await catalog.GetAsync()).Product(productId)!.Name;
+        if (existing.State == ResourceState.Provisioning) return Provisioning(id, name);
+        var credential = await CurrentCredentialAsync(id, ct);
         return new ProvisionResult(new ProvisionResponse(id.ToString(), configVars.Render(existing, credential), ReadyMessage(name, existing)), Accepted: false);
     }
 
@@ -120,6 +157,7 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
         resource.ModelId = newModel;
         resource.UpdatedAt = now;
         db.AuditLog.Add(AuditLog.Entry(now, actor, "plan_change", resource, before, plan.Slug, requestId));
+        if (productId == CatalogDefinition.KafkaCluster) db.Enqueue(JobKinds.ApplyKafkaQuotas, id.ToString(), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
@@ -145,6 +183,7 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
         await db.Credentials.Where(c => c.ResourceId == id && c.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, now), ct);
         db.AuditLog.Add(AuditLog.Entry(now, actor, "deprovision", resource, before, "deprovisioned", requestId));
+        if (productId == CatalogDefinition.KafkaCluster) db.Enqueue(JobKinds.TearDownKafkaCluster, id.ToString(), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return null;

@@ -83,15 +83,17 @@ public sealed class TwoProcessRateLimitTests(InferenceFixture app, ITestOutputHe
             psi.Environment["PUBLIC_BASE_URL"] = AppFixture.PublicBaseUrl;
             psi.Environment["Logging__LogLevel__Default"] = "Warning";
             var process = Process.Start(psi)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
             var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
             for (var i = 0; i < 300; i++)
             {
-                if (process.HasExited) throw new InvalidOperationException($"the server process exited with {process.ExitCode}");
+                if (process.HasExited)
+                    throw new InvalidOperationException($"the server process exited with {process.ExitCode}: {string.Join("\n", output.TakeLast(30))}");
                 try
                 {
                     using var live = await server.Client.GetAsync("/health/live");

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using AddonProvider.Data;
+using AddonProvider.Data.Catalog;
+using AddonProvider.Data.Entities;
+using AddonProvider.Web.Audit;
+using AddonProvider.Web.Errors;
+using AddonProvider.Web.Jobs;
+using AddonProvider.Web.Provisioning;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Web.Credentials;
+
+public sealed record RotationResult(long CredentialId, string? Username, DateTime PreviousValidUntil);
+
+/// <summary>
+/// Replaces a resource's credential (a KafkaCluster SCRAM user — username and password both change — or an
+/// Inference key). The new one is issued now and pushed to Heroku by a job; the old one stays valid for
+/// CREDENTIAL_OVERLAP, because dynos pick up new config only when they restart, and is then revoked by a
+/// scheduled job. Called by the admin API and the customer dashboard.
+/// </summary>
+public sealed class CredentialRotation(AddonDbContext db, ConfigVars configVars, CredentialOptions options, TimeProvider clock)
+{
+    public async Task<Outcome<RotationResult>> RotateAsync(Guid resourceId, string actor, string? requestId, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The row lock serialises two rotations of one resource, and a rotation with a deprovision.
+        var resource = (await db.Resources.FromSql($"SELECT *, xmin FROM resources WHERE id = {resourceId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        if (resource is null) return Failure.NotFound("No such resource.");
+        if (resource.ProductId == CatalogDefinition.MobiLoud)
+            return Failure.Unprocessable("MobiLoud resources have no credential to rotate.");
+        if (resource.State != ResourceState.Provisioned)
+            return Failure.Conflict($"Only a provisioned resource's credential can be rotated; this one is {resource.State.ToString().ToLowerInvariant()}.");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var validUntil = now + options.Overlap;
+        var current = await db.Credentials
+            .Where(c => c.ResourceId == resourceId && c.RevokedAt == null && c.ExpiresAt == null).ToListAsync(ct);
+        var (fresh, _) = configVars.Issue(resource, now)!.Value;
+        db.Credentials.Add(fresh);
+        foreach (var old in current)
+        {
+            old.ExpiresAt = validUntil;
+            db.Schedule(JobKinds.RevokeCredential, old.Id.ToString(), validUntil, now);
+        }
+        await db.SaveChangesAsync(ct); // the new credential's id, for the audit row
+
+        db.Enqueue(JobKinds.PushRotatedCredential, resourceId.ToString(), now);
+        db.AuditLog.Add(AuditLog.Entry(now, actor, "credential_rotate", resource, requestId: requestId,
+            before: string.Join(",", current.Select(c => c.Username ?? $"credential {c.Id}")),
+            after: fresh.Username ?? $"credential {fresh.Id}",
+            detail: JsonSerializer.Serialize(new { new_credential_id = fresh.Id, previous_credential_ids = current.Select(c => c.Id), previous_valid_until = validUntil })));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RotationResult(fresh.Id, fresh.Username, validUntil);
+    }
+}

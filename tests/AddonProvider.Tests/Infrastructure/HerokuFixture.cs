@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AddonProvider.Data.Entities;
+using AddonProvider.Simulator;
+using AddonProvider.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AddonProvider.Tests.Infrastructure;
+
+/// <summary>
+/// The service plus the Heroku simulator, each on its own real Kestrel socket; HEROKU_API_URL and HEROKU_ID_URL
+/// point at the simulator, so every OAuth and Platform API call crosses real HTTP.
+/// </summary>
+public class HerokuFixture : AppFixture
+{
+    public HerokuSimulator.Running Simulator { get; private set; } = null!;
+    public SimulatorState Heroku => Simulator.State;
+
+    /// <summary>Everything the service logged, at every level (see <see cref="CapturingLoggerProvider"/>).</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var s = new Dictionary<string, string?>
+            {
+                ["HEROKU_API_URL"] = Simulator.BaseAddress.ToString(),
+                ["HEROKU_ID_URL"] = Simulator.BaseAddress.ToString(),
+                ["HEROKU_API_MAX_RETRY_DELAY"] = "5s",
+                // Trace everywhere so the token-leak test sees what a verbose production log would; the console stays quiet.
+                ["Logging:LogLevel:Default"] = "Trace",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+                ["Logging:LogLevel:Hangfire"] = "Warning", // Hangfire logs through one process-wide provider: keep it quiet across fixtures
+                ["Logging:Console:LogLevel:Default"] = "Warning",
+            };
+            foreach (var (k, v) in ExtraSettings) s[k] = v;
+            return s;
+        }
+    }
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs));
+
+    public override async Task InitializeAsync()
+    {
+        // The provider's URL is only needed for SSO links, which these tests don't follow.
+        Simulator = await HerokuSimulator.StartAsync("http://127.0.0.1:0", "http://127.0.0.1:1");
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("ADDONPROVIDER_TEST_LOG_DIR") is { Length: > 0 } dir)
+        {
+            await using var db = Db();
+            var outbox = await db.Outbox.AsNoTracking().OrderBy(m => m.Id).Select(m => $"{m.Id} {m.Kind} {m.Argument} created={m.CreatedAt:O} dispatched={m.DispatchedAt:O}").ToListAsync();
+            var jobs = await db.Database.SqlQueryRaw<string>("SELECT id || ' ' || statename || ' ' || coalesce(invocationdata::text,'') || ' ' || createdat AS \"Value\" FROM hangfire.job ORDER BY id").ToListAsync();
+            await File.WriteAllLinesAsync(Path.Combine(dir, GetType().Name + ".log"),
+                Logs.Where(l => !l.StartsWith("Trace") && !l.StartsWith("Debug")).Concat(["== outbox"]).Concat(outbox).Concat(["== jobs"]).Concat(jobs));
+        }
+        await base.DisposeAsync();
+        await Simulator.DisposeAsync();
+    }
+
+    public static object ProvisionBodyWithGrant(Guid uuid, string product, string plan, IDictionary<string, string>? options = null) =>
+        ProviderClient.ProvisionBody(uuid, product, plan, "amazon-web-services::us-east-1", grant: true, options);
+
+    public Task<HttpResponseMessage> ProvisionWithGrantAsync(string product, string plan, Guid uuid, IDictionary<string, string>? options = null) =>
+        Client.SendAsync(Partner(HttpMethod.Post, "/heroku/resources", ProvisionBodyWithGrant(uuid, product, plan, options), product));
+
+    /// <summary>Runs a job in-process, the way a worker would, outside Hangfire.</summary>
+    public async Task RunJobAsync(string kind, string argument)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<JobRunner>().RunAsync(kind, argument, CancellationToken.None);
+    }
+
+    public async Task<ResourceState> StateAsync(Guid id)
+    {
+        await using var db = Db();
+        return (await db.Resources.AsNoTracking().SingleAsync(r => r.Id == id)).State;
+    }
+
+    public Task WaitForStateAsync(Guid id, ResourceState state, int timeoutSeconds = 20) =>
+        EventuallyAsync(async () => await StateAsync(id) == state, $"resource {id} to become {state}", timeoutSeconds);
+
+    /// <summary>Waits until the simulated Heroku has recorded a call matching <paramref name="match"/>.</summary>
+    public Task WaitForCallAsync(Func<RecordedCall, bool> match, string what, int timeoutSeconds = 20) =>
+        EventuallyAsync(() => Task.FromResult(Heroku.Calls.Any(match)), what, timeoutSeconds);
+}
+
+/// <summary>Keeps every formatted log line (with its exception) so tests can look for leaked secrets.</summary>
+public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {structured} {exception}");
+        }
+    }
+}
