@@ -2,6 +2,7 @@ using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using System.Text.Json.Serialization;
 using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Inference;
 using AddonProvider.Web.Provisioning;
@@ -35,6 +36,7 @@ public static class AdminResourceEndpoints
         var group = app.MapGroup("/admin/resources").RequireAuthorization(AdminAuth.OperatorPolicy).WithTags("Admin: resources");
         group.MapGet("/", Search);
         group.MapGet("/{id:guid}", Detail);
+        group.MapPost("/{id:guid}/rotate-credentials", Rotate);
         return group;
     }
 
@@ -60,6 +62,16 @@ public static class AdminResourceEndpoints
         var result = new Paged<ResourceSummary>(rows.Items.Select(r => new ResourceSummary(r.Id, r.ProductId, r.PlanSlug, r.Region,
             r.State.ToString().ToLowerInvariant(), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
         return TypedResults.Ok(result);
+    }
+
+    /// <summary>
+    /// 202: the new credential is committed; pushing it to Heroku and revoking the old one after the overlap are jobs.
+    /// The answer names the new credential but carries no secret.
+    /// </summary>
+    private static async Task<Results<Accepted<RotationResult>, ProblemHttpResult>> Rotate(Guid id, HttpContext http, CredentialRotation rotation, CancellationToken ct)
+    {
+        var outcome = await rotation.RotateAsync(id, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
     }
 
     private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, TimeProvider clock, CancellationToken ct)

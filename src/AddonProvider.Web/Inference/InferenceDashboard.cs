@@ -3,6 +3,7 @@ using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,6 +22,7 @@ public static class InferenceDashboard
             PageAsync(http, db, catalog, secrets, urls, clock, reveal: false, ct));
         group.MapPost("/reveal", (IFormCollection _, HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, TimeProvider clock, CancellationToken ct) =>
             PageAsync(http, db, catalog, secrets, urls, clock, reveal: true, ct));
+        group.MapRotation("inference", "key");
         return group;
     }
 
@@ -57,6 +59,7 @@ public static class InferenceDashboard
             <dl><dt>API URL (INFERENCE_URL)</dt><dd><code id="api-url">{urls.Root}</code></dd>
             <dt>Key (INFERENCE_KEY)</dt><dd><code id="key-value">{shown}</code>
             {When(!reveal && key is not null, () => H($"<form method=\"post\" action=\"/dashboard/{r.Id}/inference/reveal\" class=\"inline\">{Page.Antiforgery(http)}<button type=\"submit\" id=\"reveal\">Reveal</button></form>"))}</dd></dl></section>
+            {RotationDashboard.Section(http, r, "inference", "key", "INFERENCE_KEY", http.RequestServices.GetRequiredService<CredentialOptions>())}
             <section id="example"><h2>Try it</h2>
             <pre><code id="curl">{Curl(model?.Kind ?? ModelKind.Chat, model?.Id ?? "", urls.Root)}</code></pre>
             <p><button type="button" class="copy" data-copy="curl">Copy</button> Run it where <code>INFERENCE_KEY</code> is set, e.g. <code>export INFERENCE_KEY=$(heroku config:get INFERENCE_KEY -a your-app)</code>.</p>
