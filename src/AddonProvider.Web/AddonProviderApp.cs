@@ -73,9 +73,7 @@ public static class AddonProviderApp
         dashboard.MapMobiLoudDashboard();
         dashboard.MapKafkaDashboard();
         dashboard.MapInferenceDashboard();
-        dashboard.MapCustomerSecurityEndpoints(user => user.ResourceId() is { } id
-            ? new CustomerSession(id, user.FindFirst("user_id")?.Value ?? "", user.UserEmail())
-            : null);
+        dashboard.MapSecurityDashboard();
         app.MapAdminEndpoints();
         app.MapSecurityEndpoints();
         return app;

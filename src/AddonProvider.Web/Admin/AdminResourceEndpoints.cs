@@ -1,6 +1,10 @@
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
+using System.Text.Json.Serialization;
+using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Errors;
+using AddonProvider.Web.Inference;
 using AddonProvider.Web.Provisioning;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -21,13 +25,18 @@ public static class AdminResourceEndpoints
     public sealed record ResourceDetail(Guid Id, string Product, string Plan, string OriginalPlan, string Region, string? HerokuRegion,
         string State, string? Name, string? HerokuId, string? OwnerEmail, DateTime? OwnerEmailRefreshedAt, DateTime CreatedAt,
         DateTime UpdatedAt, DateTime? DeprovisionedAt, DateTime? PurgedAt, IReadOnlyList<string> ConfigVarNames,
-        IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit);
+        IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<UsageDay>? Usage);
+
+    /// <summary>How far back the detail's usage (inference resources only) goes, as on the customer's dashboard.</summary>
+    public const int UsageDays = 30;
 
     public static RouteGroupBuilder MapAdminResourceEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin/resources").RequireAuthorization(AdminAuth.OperatorPolicy).WithTags("Admin: resources");
         group.MapGet("/", Search);
         group.MapGet("/{id:guid}", Detail);
+        group.MapPost("/{id:guid}/rotate-credentials", Rotate);
         return group;
     }
 
@@ -55,7 +64,17 @@ public static class AdminResourceEndpoints
         return TypedResults.Ok(result);
     }
 
-    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, CancellationToken ct)
+    /// <summary>
+    /// 202: the new credential is committed; pushing it to Heroku and revoking the old one after the overlap are jobs.
+    /// The answer names the new credential but carries no secret.
+    /// </summary>
+    private static async Task<Results<Accepted<RotationResult>, ProblemHttpResult>> Rotate(Guid id, HttpContext http, CredentialRotation rotation, CancellationToken ct)
+    {
+        var outcome = await rotation.RotateAsync(id, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
+    }
+
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
         if (r is null) return Problems.NotFound($"No resource {id}.");
@@ -63,9 +82,12 @@ public static class AdminResourceEndpoints
             .Select(u => new Contact(u.UserId, u.Email, u.LastLoginAt)).ToListAsync(ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
             .Take(200).Select(AdminAuditEndpoints.View).ToListAsync(ct);
-        // Usage is added by the Inference branch; it is left out here rather than shown as a placeholder.
+        // Per model and day, days without use absent; other products have no usage counters, so no member at all.
+        var usage = r.ProductId == CatalogDefinition.Inference
+            ? await InferenceUsage.LastDaysAsync(db, id, UsageDays, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct)
+            : null;
         return TypedResults.Ok(new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
             r.State.ToString().ToLowerInvariant(), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
-            r.DeprovisionedAt, r.PurgedAt, ConfigVars.Names(r.ProductId), users, audit));
+            r.DeprovisionedAt, r.PurgedAt, ConfigVars.Names(r.ProductId), users, audit, usage));
     }
 }

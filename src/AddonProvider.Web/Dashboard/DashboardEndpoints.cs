@@ -43,7 +43,7 @@ public static class DashboardEndpoints
         return await next(ctx);
     }
 
-    public static IResult NotFound(HttpContext http) =>
+    public static ContentHttpResult NotFound(HttpContext http) =>
         Page.Message(http, StatusCodes.Status404NotFound, "Not found", "There is nothing here for this session.");
 
     private static RedirectHttpResult Home(HttpContext http) => TypedResults.Redirect(http.Resource().ProductId switch

@@ -42,9 +42,11 @@ public static class Page
             </header>
             {nav ?? Empty}
             <main>
+            {Banners(http)}
             <h1>{title}</h1>
             {body}
             </main>
+            {(resourceId is { } id ? H($"<footer class=\"page\"><a href=\"/dashboard/{id}/security/report\" id=\"report-concern\">Report a security concern</a></footer>") : Empty)}
             </body>
             </html>
             """);
@@ -52,6 +54,20 @@ public static class Page
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Content(html.Value, "text/html; charset=utf-8", statusCode: status);
     }
+
+    /// <summary>
+    /// Adds a banner above the title of whatever page this request renders. Features fill it from a dashboard
+    /// filter (security advisories do), so every page shows it without each page asking for it.
+    /// </summary>
+    public static void AddBanner(HttpContext http, Html banner)
+    {
+        if (http.Items[BannersKey] is not List<Html> list) http.Items[BannersKey] = list = [];
+        list.Add(banner);
+    }
+
+    private static readonly object BannersKey = new();
+
+    private static Html Banners(HttpContext http) => http.Items[BannersKey] is List<Html> list ? Join(list) : Empty;
 
     /// <summary>A page for someone without (or with the wrong) session: no nav, no logout.</summary>
     public static ContentHttpResult Message(HttpContext http, int status, string title, string message) =>

@@ -3,6 +3,7 @@ using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,20 +12,21 @@ using static AddonProvider.Web.Dashboard.Html;
 
 namespace AddonProvider.Web.Inference;
 
-/// <summary>The Inference dashboard: the attached model and its limits, the key (masked, revealed on demand), a curl example.</summary>
+/// <summary>The Inference dashboard: the attached model and its limits, the last 30 days of use, the key (masked, revealed on demand), a curl example.</summary>
 public static class InferenceDashboard
 {
     public static RouteGroupBuilder MapInferenceDashboard(this RouteGroupBuilder dashboard)
     {
         var group = dashboard.ForProduct(CatalogDefinition.Inference, "/inference");
-        group.MapGet("/", (HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, CancellationToken ct) =>
-            PageAsync(http, db, catalog, secrets, urls, reveal: false, ct));
-        group.MapPost("/reveal", (IFormCollection _, HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, CancellationToken ct) =>
-            PageAsync(http, db, catalog, secrets, urls, reveal: true, ct));
+        group.MapGet("/", (HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, TimeProvider clock, CancellationToken ct) =>
+            PageAsync(http, db, catalog, secrets, urls, clock, reveal: false, ct));
+        group.MapPost("/reveal", (IFormCollection _, HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, TimeProvider clock, CancellationToken ct) =>
+            PageAsync(http, db, catalog, secrets, urls, clock, reveal: true, ct));
+        group.MapRotation("inference", "key");
         return group;
     }
 
-    private static async Task<ContentHttpResult> PageAsync(HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, bool reveal, CancellationToken ct)
+    private static async Task<ContentHttpResult> PageAsync(HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, TimeProvider clock, bool reveal, CancellationToken ct)
     {
         var r = http.Resource();
         var snapshot = await catalog.GetAsync();
@@ -32,6 +34,8 @@ public static class InferenceDashboard
         var credential = await db.Credentials.AsNoTracking()
             .Where(c => c.ResourceId == r.Id && c.Kind == CredentialKind.InferenceKey && c.RevokedAt == null && c.ExpiresAt == null)
             .OrderByDescending(c => c.Id).FirstOrDefaultAsync(ct);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var usage = UsageChart.Fill(await InferenceUsage.LastDaysAsync(db, r.Id, UsageChart.Days, today, ct), today);
         var key = credential is null ? null : secrets.Decrypt(credential.SecretCiphertext);
         if (reveal) http.Response.Headers.CacheControl = "no-store";
         // Masked: the prefix and the last four characters, enough to tell keys apart.
@@ -48,10 +52,14 @@ public static class InferenceDashboard
             <dt>Tokens per minute</dt><dd>{(model?.TokensPerMinute is { } t ? t.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "—")}</dd>
             {When(others is not null, () => H($"<dt>Plan</dt><dd>standard: the key may call every model of the region ({others}); the request's <code>model</code> field chooses.</dd>"))}
             </dl></section>
+            <section id="usage"><h2>Usage, last {UsageChart.Days} days</h2>
+            {UsageChart.Render(usage)}
+            </section>
             <section id="key"><h2>API</h2>
             <dl><dt>API URL (INFERENCE_URL)</dt><dd><code id="api-url">{urls.Root}</code></dd>
             <dt>Key (INFERENCE_KEY)</dt><dd><code id="key-value">{shown}</code>
             {When(!reveal && key is not null, () => H($"<form method=\"post\" action=\"/dashboard/{r.Id}/inference/reveal\" class=\"inline\">{Page.Antiforgery(http)}<button type=\"submit\" id=\"reveal\">Reveal</button></form>"))}</dd></dl></section>
+            {RotationDashboard.Section(http, r, "inference", "key", "INFERENCE_KEY", http.RequestServices.GetRequiredService<CredentialOptions>())}
             <section id="example"><h2>Try it</h2>
             <pre><code id="curl">{Curl(model?.Kind ?? ModelKind.Chat, model?.Id ?? "", urls.Root)}</code></pre>
             <p><button type="button" class="copy" data-copy="curl">Copy</button> Run it where <code>INFERENCE_KEY</code> is set, e.g. <code>export INFERENCE_KEY=$(heroku config:get INFERENCE_KEY -a your-app)</code>.</p>

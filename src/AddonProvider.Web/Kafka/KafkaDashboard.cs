@@ -2,6 +2,7 @@ using AddonProvider.Data;
 using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Secrets;
@@ -25,6 +26,7 @@ public static class KafkaDashboard
         group.MapPost("/topics/delete", DeleteTopic);
         group.MapPost("/groups", CreateGroup);
         group.MapPost("/groups/delete", DeleteGroup);
+        group.MapRotation("kafka", "credentials");
         return group;
     }
 
@@ -50,7 +52,7 @@ public static class KafkaDashboard
             ? TypedResults.Redirect($"/dashboard/{http.Resource().Id}/kafka?saved=1")
             : await load.PageAsync(http, form, [failure.Message], false, ct, failure.Status);
 
-    public sealed class Loader(AddonDbContext db, CatalogCache catalog, SecretBox secrets, KafkaBrokers brokers)
+    public sealed class Loader(AddonDbContext db, CatalogCache catalog, SecretBox secrets, KafkaBrokers brokers, CredentialOptions rotation)
     {
         public async Task<ContentHttpResult> PageAsync(HttpContext http, IFormCollection? posted, IReadOnlyList<string> errors, bool reveal, CancellationToken ct, int status = 200)
         {
@@ -102,6 +104,7 @@ public static class KafkaDashboard
                 <dt>Password</dt><dd>{(password is null
                     ? H($"<code>••••••••</code> <form method=\"post\" action=\"/dashboard/{r.Id}/kafka/reveal\" class=\"inline\">{Page.Antiforgery(http)}<button type=\"submit\" id=\"reveal\">Reveal</button></form>")
                     : H($"<code id=\"password\">{password}</code>"))}</dd></dl></section>
+                {RotationDashboard.Section(http, r, "kafka", "credentials", "KAFKACLUSTER_USERNAME, KAFKACLUSTER_PASSWORD", rotation)}
                 <section id="snippets"><h2>Getting started</h2>
                 {KafkaSnippets.For(brokerList, credential?.Username ?? "", topics.FirstOrDefault()?.Name ?? "my-topic").Select(s => H($"<h3>{s.Language}</h3><pre><code>{s.Code}</code></pre>"))}
                 </section>

@@ -1,6 +1,7 @@
 using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Dashboard;
+using AddonProvider.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AddonProvider.Web.Dashboard.Html;
 
@@ -10,7 +11,8 @@ namespace AddonProvider.Web.MobiLoud;
 public static class MobiLoudEndpoints
 {
     public static IServiceCollection AddMobiLoud(this IServiceCollection services) =>
-        services.AddScoped<AppStore>().AddScoped<PublishingService>();
+        services.AddScoped<AppStore>().AddScoped<PublishingService>()
+            .AddJob<NotifyOperatorsJob>(NotifyOperatorsJob.Kind);
 
     public static RouteGroupBuilder MapMobiLoudDashboard(this RouteGroupBuilder dashboard)
     {

@@ -3,6 +3,7 @@ using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Errors;
+using AddonProvider.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -52,8 +53,9 @@ public sealed class PublishingService(AddonDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Freezes the request with the configuration and plan of this moment. The status compare-and-set makes a
-    /// double submit (two tabs, a double click) submit once. The operators' email is an outbox marker
-    /// (<see cref="MobiLoudSubmission.OperatorsNotifiedAt"/> still null), sent after the commit by a job.
+    /// double submit (two tabs, a double click) submit once. The operators' email goes out after the commit:
+    /// an outbox row in the same transaction starts <see cref="NotifyOperatorsJob"/>, which sets
+    /// <see cref="MobiLoudSubmission.OperatorsNotifiedAt"/>.
     /// </summary>
     public async Task<Failure?> SubmitAsync(Resource resource, uint version, string actor, string? requestId, CancellationToken ct)
     {
@@ -71,6 +73,8 @@ public sealed class PublishingService(AddonDbContext db, TimeProvider clock)
                 .SetProperty(x => x.PlanSlugSnapshot, resource.PlanSlug), ct);
         if (changed == 0)
             return (await FindAsync(resource.Id, ct))?.Status == SubmissionStatus.Submitted ? Failure.Conflict(AlreadySubmitted) : Failure.Conflict(StaleDraft);
+        var submissionId = await db.MobiLoudSubmissions.Where(s => s.ResourceId == resource.Id).Select(s => s.Id).SingleAsync(ct);
+        db.Enqueue(NotifyOperatorsJob.Kind, submissionId.ToString(System.Globalization.CultureInfo.InvariantCulture), now);
         db.AuditLog.Add(AuditLog.Entry(now, actor, "mobiloud_publish_submitted", resource, after: resource.PlanSlug, requestId: requestId));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -17,9 +17,21 @@ public sealed class SecurityNotices(AddonDbContext db, TimeProvider clock)
                                 where t.ResourceId == resourceId && t.AcknowledgedAt == null && a.Status == AdvisoryStatus.Published
                                 orderby a.PublishedAt descending
                                 select a).AsNoTracking().ToListAsync(ct);
-        return advisories.Select(a => new NoticeView(a.Id, a.FollowUpOf, a.Title, a.Severity.ToString().ToLowerInvariant(), a.CveIds,
-            a.Summary, a.Assessment, a.Mitigation, a.Links, a.PublishedAt)).ToList();
+        return advisories.Select(View).ToList();
     }
+
+    /// <summary>One published advisory that targets the resource (acknowledged or not), for its full-text page; null otherwise.</summary>
+    public async Task<(NoticeView Notice, DateTime? AcknowledgedAt)?> FindAsync(Guid resourceId, Guid advisoryId, CancellationToken ct)
+    {
+        var found = await (from t in db.AdvisoryTargets
+                           join a in db.Advisories on t.AdvisoryId equals a.Id
+                           where t.ResourceId == resourceId && t.AdvisoryId == advisoryId && a.Status == AdvisoryStatus.Published
+                           select new { a, t.AcknowledgedAt }).AsNoTracking().FirstOrDefaultAsync(ct);
+        return found is null ? null : (View(found.a), found.AcknowledgedAt);
+    }
+
+    private static NoticeView View(Advisory a) => new(a.Id, a.FollowUpOf, a.Title, a.Severity.ToString().ToLowerInvariant(), a.CveIds,
+        a.Summary, a.Assessment, a.Mitigation, a.Links, a.PublishedAt);
 
     /// <summary>False when the advisory does not target this resource. Acknowledging twice keeps the first acknowledgement.</summary>
     public async Task<bool> AcknowledgeAsync(Guid resourceId, Guid advisoryId, string by, CancellationToken ct)

@@ -34,6 +34,7 @@ public static class DashboardSession
     public static Guid? ResourceId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ResourceClaim), out var id) ? id : null;
 
+    public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(UserClaim);
     public static string? UserEmail(this ClaimsPrincipal user) => user.FindFirstValue(EmailClaim);
     public static string? HerokuApp(this ClaimsPrincipal user) => user.FindFirstValue(AppClaim);
 }

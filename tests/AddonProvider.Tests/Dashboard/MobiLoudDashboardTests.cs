@@ -10,7 +10,7 @@ namespace AddonProvider.Tests.Dashboard;
 
 public sealed class MobiLoudDashboardTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private static Dictionary<string, string> F(params (string, string)[] fields) => fields.ToDictionary(f => f.Item1, f => f.Item2);
+    internal static Dictionary<string, string> F(params (string, string)[] fields) => fields.ToDictionary(f => f.Item1, f => f.Item2);
 
     private async Task<(Guid Id, HttpClient Client)> ConfiguredAppAsync(string plan = "starter")
     {
@@ -216,7 +216,7 @@ public sealed class MobiLoudDashboardTests(AppFixture app) : IClassFixture<AppFi
         Assert.False(await db.MobiLoudSubmissions.AnyAsync(s => s.ResourceId == id));
     }
 
-    private static Dictionary<string, string> CompleteRequest() => F(
+    internal static Dictionary<string, string> CompleteRequest() => F(
         ("contact_name", "Ada Lovelace"), ("contact_email", "ada@example.com"), ("website_url", "https://shop.example.com"), ("platform", "Shopify"),
         ("app_name", "Shop"), ("short_description", "Our shop in your pocket"), ("privacy_url", "https://shop.example.com/privacy"),
         ("agree", "yes"), ("signature", "Ada Lovelace"));
@@ -248,7 +248,7 @@ public sealed class MobiLoudDashboardTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal("essential", row.PlanSlugSnapshot);
         Assert.Equal((await StoredAsync(id)).Row.ConfigJson, row.ConfigSnapshotJson);
         Assert.Equal("Ada Lovelace", JsonSerializer.Deserialize<Dictionary<string, string>>(row.FormJson)!["contact_name"]);
-        Assert.Null(row.OperatorsNotifiedAt); // the outbox marker for the operators' email
+        Assert.True(await db.Outbox.AnyAsync(m => m.Kind == NotifyOperatorsJob.Kind && m.Argument == row.Id.ToString())); // the operators' email follows the commit
 
         var readOnly = await client.GetStringAsync(page);
         Assert.Contains("id=\"submitted\"", readOnly);

@@ -16,6 +16,8 @@ namespace AddonProvider.Tests.Infrastructure;
 /// </summary>
 public class AdminFixture : AppFixture
 {
+    public const string OperatorsEmail = "ops@provider.example";
+
     public SmtpListener Smtp { get; } = new();
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -25,6 +27,7 @@ public class AdminFixture : AppFixture
         ["MAIL_FROM"] = "security@provider.example",
         ["MAIL_BATCH_SIZE"] = "3",
         ["MAIL_MAX_ATTEMPTS"] = "2",
+        ["OPERATORS_EMAIL"] = OperatorsEmail,
     };
 
     public static AdminJwtSettings DevJwt { get; } =

@@ -92,6 +92,10 @@ public partial class AppFixture : IAsyncLifetime
     {
         Client?.Dispose();
         if (_app is not null) await _app.DisposeAsync();
+        // Npgsql keeps a finished fixture's idle connections pooled for minutes; with many fixtures over a run they
+        // reached the test cluster's max_connections ("too many clients") and failed the multi-process tests.
+        // Clearing closes idle connections only; other fixtures' connections in use are untouched.
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
     public AddonDbContext Db() => new(new DbContextOptionsBuilder<AddonDbContext>().UseNpgsql(ConnectionString).Options);

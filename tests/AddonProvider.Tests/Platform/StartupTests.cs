@@ -15,6 +15,7 @@ public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
             ["ADMIN_JWT_SIGNING_KEY"] = "a-real-admin-signing-key-of-more-than-32-bytes",
             ["ADMIN_JWT_ISSUER"] = "addon-provider", ["ADMIN_JWT_AUDIENCE"] = "addon-provider-admin",
             ["SMTP_URL"] = "smtp://mailer:secret@smtp.example.com:587", ["MAIL_FROM"] = "security@addons.example.com",
+            ["OPERATORS_EMAIL"] = "ops@addons.example.com",
         };
         foreach (var p in new[] { "MOBILOUD", "KAFKACLUSTER", "INFERENCE" })
         {
@@ -38,6 +39,8 @@ public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
     [InlineData("ADMIN_JWT_SIGNING_KEY", "too-short", "ADMIN_JWT_SIGNING_KEY must be at least 32 bytes")]
     [InlineData("SMTP_URL", null, "SMTP_URL is required in Production")]
     [InlineData("MAIL_FROM", null, "MAIL_FROM is required in Production")]
+    [InlineData("OPERATORS_EMAIL", null, "OPERATORS_EMAIL is required in Production")]
+    [InlineData("OPERATORS_EMAIL", "ops team", "OPERATORS_EMAIL must be an email address")]
     public async Task Production_RefusesToStartOnMissingOrDevSecrets_NamingTheVariable(string variable, string? value, string message)
     {
         var settings = ProductionSettings();
