@@ -68,11 +68,23 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
         else if (productId == CatalogDefinition.KafkaCluster)
             db.Enqueue(JobKinds.SetUpKafkaCluster, id.ToString(), now);
 
+        var repeated = false;
         try
         {
+            // One round trip instead of BEGIN…COMMIT: the handful of inserts go out as one Npgsql batch, which
+            // PostgreSQL runs as a single implicit transaction (all or nothing), so atomicity is unchanged.
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_resources" })
+        {
+            repeated = true;
+        }
+        finally
+        {
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
+        }
+        if (repeated)
         {
             // Heroku retried (or raced itself): answer exactly as the first time, if it really is the same request.
             db.ChangeTracker.Clear();
