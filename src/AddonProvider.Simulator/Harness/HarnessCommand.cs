@@ -78,8 +78,10 @@ public static class HarnessCommand
                     await stack.StartPostgresAsync();
                     upAt = observed.Now;
                     Line($"- PostgreSQL accepting connections again at {upAt:0.0}s ({upAt - downAt:0.0}s outage)");
-                });
-                var webPid = stack.Web!.Id;
+                }, abandon: () => stack.Web!.HasExited || stack.Worker!.HasExited);
+                if (stack.Web!.HasExited) Line($"- **the web process exited during the run** (exit code {stack.Web.ExitCode}); see the end of {stack.WebLog}");
+                if (stack.Worker!.HasExited) Line($"- **the worker process exited during the run** (exit code {stack.Worker.ExitCode}); see the end of {stack.WorkerLog}");
+                var webPid = stack.Web.Id;
                 if (o.Grant) await ProvisionStorm.WaitForProvisioningAsync(stack, TimeSpan.FromSeconds(120));
                 var v = await ProvisionStorm.VerifyAsync(stack, outcomes);
                 ReportStorm(Line, observed, outcomes, v, downAt, upAt);
@@ -88,6 +90,7 @@ public static class HarnessCommand
                 checks.Add(("the fault happened", downAt > 0 && upAt > downAt, $"down at {downAt:0.0}s, up at {upAt:0.0}s"));
                 checks.Add(("only 2xx and 503 during the outage", during.All(a => a.Outcome is "200" or "201" or "202" or "503"), Observed.Summarize(during)));
                 checks.Add(("never a 500 (whole run)", observed.Attempts.All(a => a.Outcome != "500"), Observed.Summarize(observed.Attempts)));
+                checks.Add(("worker survived the outage", !stack.Worker.HasExited, stack.Worker.HasExited ? $"exited with {stack.Worker.ExitCode}" : "still running"));
                 checks.Add(("recovered without a restart", !stack.Web.HasExited && stack.Web.Id == webPid && after.Any(a => a.Outcome.StartsWith('2')),
                     $"same web pid {webPid}; after recovery: {Observed.Summarize(after)}"));
                 checks.Add(("every request ended in a 2xx", outcomes.All(x => x.Status is >= 200 and < 300), $"{outcomes.Count(x => x.Status is >= 200 and < 300)}/{o.Count}"));

@@ -30,6 +30,9 @@ public sealed class HerokuRetry(HttpClient http, Observed observed)
 {
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Stop retrying at once when this says so (the service died and nothing will restart it).</summary>
+    public Func<bool> Abandon { get; init; } = () => false;
+
     public sealed record Final(int Status, string Body, int Attempts);
 
     public async Task<Final> SendAsync(string op, HttpMethod method, string path, string product, string? json)
@@ -60,7 +63,7 @@ public sealed class HerokuRetry(HttpClient http, Observed observed)
             {
                 observed.Add(op, "timeout", Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }
-            if (started.Elapsed > GiveUpAfter) return new Final(0, "gave up", attempt);
+            if (started.Elapsed > GiveUpAfter || Abandon()) return new Final(0, "gave up", attempt);
             var backoff = TimeSpan.FromMilliseconds(Math.Min(4000, 100 * Math.Pow(2, Math.Min(attempt, 6))) * (0.5 + Random.Shared.NextDouble()));
             await Task.Delay(retryAfter is { } ra && ra > backoff ? ra : backoff);
         }

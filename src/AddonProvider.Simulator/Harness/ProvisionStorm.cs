@@ -13,11 +13,11 @@ public static class ProvisionStorm
     public sealed record Outcome(Guid Id, string Product, int Status, int Attempts, string Body);
 
     public static async Task<List<Outcome>> RunAsync(Stack stack, Observed observed, int count, int concurrency, bool grant,
-        int faultAfter, Func<Task>? fault)
+        int faultAfter, Func<Task>? fault, Func<bool>? abandon = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency })
         { BaseAddress = stack.ProviderUrl, Timeout = TimeSpan.FromSeconds(30) };
-        var retry = new HerokuRetry(http, observed);
+        var retry = new HerokuRetry(http, observed) { Abandon = abandon ?? (() => false) };
         var outcomes = new ConcurrentBag<Outcome>();
         var next = -1;
         var answered = 0;

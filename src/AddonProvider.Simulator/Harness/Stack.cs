@@ -101,6 +101,14 @@ public sealed class Stack : IAsyncDisposable
         output.WriteLine($"harness: PostgreSQL 15 on 127.0.0.1:{pgPort} ({pgData}), web on {webPort}, simulator on {simPort}, logs in {runDir}");
         await stack.StartWebAsync();
         stack.Worker = stack.Launch("worker", stack.WorkerLog);
+        // The worker has no HTTP port: it is up when its host says so in its log.
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (!(File.Exists(stack.WorkerLog) && File.ReadAllText(stack.WorkerLog).Contains("Application started", StringComparison.Ordinal)))
+        {
+            if (stack.Worker.HasExited) throw new InvalidOperationException($"the worker exited with {stack.Worker.ExitCode} during start-up; see {stack.WorkerLog}");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"the worker did not start within 90 s; see {stack.WorkerLog}");
+            await Task.Delay(250);
+        }
         return stack;
     }
 
