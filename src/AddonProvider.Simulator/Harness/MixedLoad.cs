@@ -118,7 +118,7 @@ public sealed class MixedLoad(Stack stack, Observed observed)
         using var response = await http.PostAsync("sso/login", new FormUrlEncodedContent(fields));
         await response.Content.ReadAsStringAsync();
         foreach (var cookie in response.Headers.TryGetValues("Set-Cookie", out var c) ? c : [])
-            if (cookie.Split(';')[0].Split('=', 2) is [var name, var value] && value.Length >= 16)
+            if (cookie.Split(';')[0].Split('=', 2) is [var name, var value] && value.Length >= 16 && name != "heroku-nav-data") // nav-data is Heroku's public menu state
                 Secrets.Add(("cookie " + name, value));
         foreach (var f in new[] { "resource_token", "user_scoped_resource_token" }) Secrets.Add(("sso " + f, fields[f]));
         var status = (int)response.StatusCode;
