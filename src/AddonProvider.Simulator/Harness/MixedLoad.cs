@@ -59,7 +59,7 @@ public sealed class MixedLoad(Stack stack, Observed observed)
             outcome = op switch
             {
                 "provision" => await ProvisionAsync(http, n),
-                "rerank" => await RerankAsync(http, pick!.InferenceKey!),
+                "rerank" => await RerankAsync(http, pick!),
                 "sso" => await SsoAsync(http, pick!),
                 "planchange" => await PlanChangeAsync(http, pick!),
                 _ => await DeprovisionAsync(http, pick!),
@@ -97,8 +97,9 @@ public sealed class MixedLoad(Stack stack, Observed observed)
         return status.ToString();
     }
 
-    private async Task<string> RerankAsync(HttpClient http, string key)
+    private async Task<string> RerankAsync(HttpClient http, Live r)
     {
+        var key = r.InferenceKey!;
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/rerank")
         {
             Content = JsonContent(new { model = "cohere-rerank-3-5", query = "How do I optimize database connection pooling?", documents = Documents, top_n = 2 }),
@@ -107,7 +108,10 @@ public sealed class MixedLoad(Stack stack, Observed observed)
         using var response = await http.SendAsync(request);
         await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
-        if (status is not (200 or 429)) Interlocked.Increment(ref Unexpected); // 429: the key's own rate limit, as designed
+        // 429: the key's own rate limit, as designed; 401: the resource was deprovisioned meanwhile, its key revoked.
+        bool gone;
+        lock (_gate) gone = !_live.Contains(r);
+        if (status is not (200 or 429) && !(status == 401 && gone)) Interlocked.Increment(ref Unexpected);
         return status.ToString();
     }
 
