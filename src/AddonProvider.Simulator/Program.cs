@@ -59,6 +59,14 @@ switch (options.Positional)
         var result = await LoadCommand.RunAsync(load, Console.Out);
         return result.Errors == 0 && result.Missing <= 0 && result.Duplicated <= 0 ? 0 : 1;
     }
+    case ["harness", var scenario, ..]:
+    {
+        var harness = new AddonProvider.Simulator.Harness.HarnessOptions(scenario,
+            int.Parse(options.Get("n") ?? "2000"), int.Parse(options.Get("c") ?? "16"), int.Parse(options.Get("after") ?? "700"),
+            TimeSpan.FromMinutes(double.Parse(options.Get("minutes") ?? (scenario == "soak" ? "10" : "1"), System.Globalization.CultureInfo.InvariantCulture)),
+            options.Has("build"), options.Has("keep"), options.Has("grant"));
+        return await AddonProvider.Simulator.Harness.HarnessCommand.RunAsync(harness, Console.Out);
+    }
     default:
         Console.Error.WriteLine("""
             usage: dotnet run --project src/AddonProvider.Simulator -- <command>
@@ -68,6 +76,7 @@ switch (options.Positional)
               deprovision <id> [--product p]
               sso <id> [--product p]                                print a link that signs in to the resource's dashboard
               load [--n 10000] [--c 16] [--grant] [--plans product:plan,...] [--warmup 500] [--no-verify]
+              harness <kill-web|restart-postgres|secrets|soak> [--n 2000] [--c 16] [--after 700] [--minutes m] [--grant] [--build] [--keep]
             environment: PROVIDER_URL (http://localhost:5000), SIMULATOR_URL (http://localhost:5100),
                          DATABASE_URL (load's verification), ADDON_<PRODUCT>_PASSWORD / _SSO_SALT / _OAUTH_CLIENT_SECRET (dev values)
             """);
@@ -120,7 +129,7 @@ internal sealed record Options(string[] Positional, Dictionary<string, string?> 
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) { positional.Add(args[i]); continue; }
             var name = args[i][2..];
-            var isFlag = name is "grant" or "no-verify" || i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            var isFlag = name is "grant" or "no-verify" or "build" or "keep" || i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
             named[name] = isFlag ? null : args[++i];
         }
         return new Options(positional.ToArray(), named);

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using AddonProvider.Data;
+using Npgsql;
+
+namespace AddonProvider.Simulator.Harness;
+
+/// <summary>
+/// Everything a harness run starts and owns: a private PostgreSQL cluster under /tmp on a free port, the
+/// migrated database, the published web (<c>--role web</c>) and a worker (<c>--role worker</c>) with
+/// <c>LOG_FORMAT=json</c> and their stdout/stderr appended to log files, and the simulated Heroku in-process.
+/// Each run also invents its own Basic-auth passwords, SSO salts, OAuth client secrets and SECRETS_KEY, so the
+/// secrets scan looks for values nobody else uses.
+/// </summary>
+public sealed class Stack : IAsyncDisposable
+{
+    public static readonly string[] Products = ["mobiloud", "kafkacluster", "inference"];
+    private const string PgBin = "/usr/lib/postgresql/15/bin";
+
+    public required string Root { get; init; }
+    public required string RunDir { get; init; }
+    public required string PgData { get; init; }
+    public required int PgPort { get; init; }
+    public required int WebPort { get; init; }
+    public required string DatabaseUrl { get; init; }
+    public required Dictionary<string, string> Env { get; init; }
+    public required HerokuSimulator.Running Simulator { get; init; }
+    public required TextWriter Out { get; init; }
+    public bool Keep { get; init; }
+    public Process? Web { get; private set; }
+    public Process? Worker { get; private set; }
+    public string WebLog => Path.Combine(RunDir, "web.log");
+    public string WorkerLog => Path.Combine(RunDir, "worker.log");
+    public Uri ProviderUrl => new($"http://127.0.0.1:{WebPort}/");
+
+    /// <summary>The secrets this run configured (name → value), for the logs scan.</summary>
+    public IEnumerable<(string Kind, string Value)> ConfiguredSecrets =>
+        Env.Where(kv => kv.Key.EndsWith("_PASSWORD") || kv.Key.EndsWith("_SSO_SALT") || kv.Key.EndsWith("_OAUTH_CLIENT_SECRET") || kv.Key == "SECRETS_KEY")
+            .Select(kv => (kv.Key, kv.Value));
+
+    public static async Task<Stack> StartAsync(bool build, bool keep, TextWriter output)
+    {
+        var root = FindRoot();
+        var runDir = Path.Combine(root, "artifacts", "harness", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+        Directory.CreateDirectory(runDir);
+        var webDir = Path.Combine(root, "artifacts", "harness", "web");
+        var migrationsDll = Path.Combine(root, "migrations", "bin", "Release", "net10.0", "AddonProvider.Migrations.dll");
+        if (build || !File.Exists(Path.Combine(webDir, "AddonProvider.Web.dll")) || !File.Exists(migrationsDll))
+        {
+            output.WriteLine("harness: dotnet publish -c Release src/AddonProvider.Web; dotnet build -c Release migrations");
+            await RunAsync("dotnet", ["publish", "-c", "Release", "-v", "q", "-nologo", "src/AddonProvider.Web", "-o", webDir], root);
+            await RunAsync("dotnet", ["build", "-c", "Release", "-v", "q", "-nologo", "migrations"], root);
+        }
+
+        // Fresh secrets per run (the simulator process reads the same variables when it signs and authenticates).
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Staging",
+            ["LOG_FORMAT"] = "json",
+            ["SECRETS_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        foreach (var p in Products)
+        {
+            var up = p.ToUpperInvariant();
+            env[$"ADDON_{up}_PASSWORD"] = "harness-pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            env[$"ADDON_{up}_SSO_SALT"] = "harness-salt-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            env[$"ADDON_{up}_OAUTH_CLIENT_SECRET"] = "harness-oauth-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        }
+        foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
+
+        var pgPort = FreePort();
+        var pgData = Path.Combine("/tmp", $"addonprovider-harness-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(pgData);
+        if (IsRoot) await RunAsync("chown", ["postgres:postgres", pgData], root);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(pgData, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await RunAsync(Pg("initdb"), ["-D", pgData, "-U", "postgres", "--auth=trust", "-E", "UTF8"], root, asPostgres: true);
+        var webPort = FreePort();
+        var simPort = FreePort();
+        var databaseUrl = $"postgres://postgres@127.0.0.1:{pgPort}/harness";
+        env["DATABASE_URL"] = databaseUrl;
+        env["PORT"] = webPort.ToString();
+        env["PUBLIC_BASE_URL"] = $"http://127.0.0.1:{webPort}";
+        env["HEROKU_API_URL"] = env["HEROKU_ID_URL"] = $"http://127.0.0.1:{simPort}";
+
+        var sim = await HerokuSimulator.StartAsync($"http://127.0.0.1:{simPort}", $"http://127.0.0.1:{webPort}");
+        var stack = new Stack
+        {
+            Root = root, RunDir = runDir, PgData = pgData, PgPort = pgPort, WebPort = webPort, DatabaseUrl = databaseUrl,
+            Env = env, Simulator = sim, Out = output, Keep = keep,
+        };
+        await stack.StartPostgresAsync();
+        await using (var admin = new NpgsqlConnection($"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres;Pooling=false"))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand("CREATE DATABASE harness", admin).ExecuteNonQueryAsync();
+        }
+        await RunAsync("dotnet", [migrationsDll], root, env: env);
+        output.WriteLine($"harness: PostgreSQL 15 on 127.0.0.1:{pgPort} ({pgData}), web on {webPort}, simulator on {simPort}, logs in {runDir}");
+        await stack.StartWebAsync();
+        stack.Worker = stack.Launch("worker", stack.WorkerLog);
+        // The worker has no HTTP port: it is up when its host says so in its log.
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (!(File.Exists(stack.WorkerLog) && File.ReadAllText(stack.WorkerLog).Contains("Application started", StringComparison.Ordinal)))
+        {
+            if (stack.Worker.HasExited) throw new InvalidOperationException($"the worker exited with {stack.Worker.ExitCode} during start-up; see {stack.WorkerLog}");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"the worker did not start within 90 s; see {stack.WorkerLog}");
+            await Task.Delay(250);
+        }
+        return stack;
+    }
+
+    public async Task StartWebAsync()
+    {
+        Web = Launch("web", WebLog);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < until)
+        {
+            if (Web.HasExited) throw new InvalidOperationException($"the web process exited with {Web.ExitCode} during start-up; see {WebLog}");
+            try { using var r = await http.GetAsync(new Uri(ProviderUrl, "health/ready")); if (r.IsSuccessStatusCode) return; }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"the web process was not ready within 90 s; see {WebLog}");
+    }
+
+    /// <summary>SIGKILL: no drain, no flush; what a crashed dyno looks like.</summary>
+    public void KillWeb()
+    {
+        Web!.Kill();
+        Web.WaitForExit();
+    }
+
+    public Task StartPostgresAsync() =>
+        RunAsync(Pg("pg_ctl"), ["-D", PgData, "-l", Path.Combine(PgData, "server.log"), "-w",
+            "-o", $"-c listen_addresses=127.0.0.1 -p {PgPort} -k {PgData} -c max_connections=200", "start"], Root, asPostgres: true);
+
+    public Task StopPostgresAsync() => RunAsync(Pg("pg_ctl"), ["-D", PgData, "-m", "fast", "-w", "stop"], Root, asPostgres: true);
+
+    public Task RestartPostgresAsync() =>
+        RunAsync(Pg("pg_ctl"), ["-D", PgData, "-m", "fast", "-w", "-l", Path.Combine(PgData, "server.log"),
+            "-o", $"-c listen_addresses=127.0.0.1 -p {PgPort} -k {PgData} -c max_connections=200", "restart"], Root, asPostgres: true);
+
+    public NpgsqlConnection Db() => new(AddonProvider.Data.DatabaseUrl.ToConnectionString(DatabaseUrl) + ";Pooling=false");
+
+    /// <summary>Resident memory of a process in MB (VmRSS), or null once it has gone.</summary>
+    public static double? RssMb(Process p)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{p.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:"));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>SIGTERM both hosts (they drain and flush their logs), then stop PostgreSQL and remove its data.</summary>
+    public async Task StopServicesAsync()
+    {
+        foreach (var p in new[] { Web, Worker })
+        {
+            if (p is null || p.HasExited) continue;
+            _ = sys_kill(p.Id, 15);
+        }
+        foreach (var p in new[] { Web, Worker })
+        {
+            if (p is null) continue;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(35));
+            try { await p.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException) { p.Kill(); }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopServicesAsync();
+        await Simulator.DisposeAsync();
+        try { await StopPostgresAsync(); } catch (InvalidOperationException) { } // already stopped
+        if (!Keep) Directory.Delete(PgData, recursive: true);
+    }
+
+    private Process Launch(string role, string log)
+    {
+        // sh execs dotnet with stdout/stderr appended to the log file, so the kernel writes the log (no pipe that
+        // our own process could stall) and the pid we hold is the host's own: SIGKILL hits the host itself.
+        var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = Root, UseShellExecute = false };
+        foreach (var a in new[] { "-c", "exec \"$0\" \"$@\" >>\"$HARNESS_LOG\" 2>&1", "dotnet",
+                     Path.Combine(Root, "artifacts", "harness", "web", "AddonProvider.Web.dll"), "--role", role,
+                     "--contentRoot", Path.Combine(Root, "artifacts", "harness", "web") })
+            start.ArgumentList.Add(a);
+        foreach (var (k, v) in Env) start.Environment[k] = v;
+        start.Environment["HARNESS_LOG"] = log;
+        return Process.Start(start)!;
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private static string Pg(string tool) => Path.Combine(PgBin, tool);
+
+    public static async Task RunAsync(string file, string[] args, string workingDir, bool asPostgres = false, IDictionary<string, string>? env = null)
+    {
+        var start = new ProcessStartInfo(asPostgres && IsRoot ? "runuser" : file)
+        {
+            WorkingDirectory = asPostgres ? "/tmp" : workingDir, UseShellExecute = false,
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        if (asPostgres && IsRoot) foreach (var a in new[] { "-u", "postgres", "--", file }) start.ArgumentList.Add(a);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        if (env is not null) foreach (var (k, v) in env) start.Environment[k] = v;
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}:\n{await stdout}\n{await stderr}");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "AddonProvider.sln"))) return dir.FullName;
+        throw new InvalidOperationException("run the harness from inside the AddonProvider checkout (AddonProvider.sln not found)");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int sys_kill(int pid, int signal);
+}
