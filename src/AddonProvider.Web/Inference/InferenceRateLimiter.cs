@@ -72,8 +72,13 @@ public sealed class InferenceRateLimiter(InferenceSettings settings)
     public int? TokensPerMinute(InferenceModel model) => model.TokensPerMinute is { } t ? Scaled(t) : null;
 
     /// <summary>Takes a place in the window if there is one. <paramref name="reserveTokens"/> is 0 for rerank.</summary>
-    public Task<RateDecision> AdmitAsync(AddonDbContext db, Guid resourceId, InferenceModel model, int reserveTokens, CancellationToken ct) =>
-        RunAsync(db, resourceId, model, reserveTokens, admit: true, ct);
+    public async Task<RateDecision> AdmitAsync(AddonDbContext db, Guid resourceId, InferenceModel model, int reserveTokens, CancellationToken ct)
+    {
+        var decision = await RunAsync(db, resourceId, model, reserveTokens, admit: true, ct);
+        if (!decision.Admitted)
+            Hosting.Telemetry.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("model", model.Id));
+        return decision;
+    }
 
     /// <summary>The window as it stands, for answers that take no place (a 400 after the model was known).</summary>
     public Task<RateDecision> PeekAsync(AddonDbContext db, Guid resourceId, InferenceModel model, CancellationToken ct) =>

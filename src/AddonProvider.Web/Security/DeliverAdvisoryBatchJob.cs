@@ -129,8 +129,10 @@ public sealed class DeliverAdvisoryBatchJob(
         await batch.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Every `sent` mark is built here, so this is also where delivered notices are counted.</summary>
     private static NpgsqlBatchCommand SentCommand(long id, DateTime now)
     {
+        Hosting.Telemetry.NotificationsSent.Add(1, new KeyValuePair<string, object?>("outcome", "sent"));
         var c = new NpgsqlBatchCommand(
             "UPDATE advisory_notifications SET status = 'sent', sent_at = $2, updated_at = $2, last_error = NULL WHERE id = $1 AND status = 'sending'");
         c.Parameters.AddWithValue(id);

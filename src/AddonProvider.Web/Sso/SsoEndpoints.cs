@@ -72,6 +72,7 @@ public static class SsoEndpoints
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignInAsync(HttpContext http, SsoLogin sso, SsoRequest request, CancellationToken ct)
     {
         var (identity, refusal) = await sso.VerifyAsync(request, ct);
+        Hosting.Telemetry.SsoLogins.Add(1, new KeyValuePair<string, object?>("outcome", identity is null ? "refused" : "ok"));
         if (identity is null)
             return Page.Message(http, StatusCodes.Status403Forbidden, "Sign-in refused", refusal!);
 
