@@ -21,23 +21,14 @@ public static class ChatCompletionsEndpoint
         HttpContext http, AddonDbContext db, CatalogCache catalog, InferenceRateLimiter limiter, InferenceSettings settings,
         IHttpClientFactory clients, TimeProvider clock, CancellationToken ct)
     {
-        var (body, error) = await InferenceBody.ReadAsync(http.Request, ct);
+        var (call, error) = await InferenceCall.BeginAsync(http, catalog, ModelKind.Chat, ct);
         if (error is not null) return error;
-        var (modelId, modelError) = InferenceBody.RequiredString(body!, "model", "model is required");
-        if (modelError is not null) return modelError;
-
-        var caller = http.Caller();
-        var (model, accessError) = ModelAccess.Resolve(await catalog.GetAsync(), caller, modelId!, ModelKind.Chat);
-        if (accessError is not null) return accessError;
+        var (body, caller, model) = (call!.Body, call.Caller, call.Model);
 
         var (request, invalid) = Validate(body!);
         invalid ??= settings.Upstreams.ContainsKey(model!.Id) ? null : InferenceError.Unavailable(
             $"The model {model!.Id} has no backend configured on this service, so it cannot answer chat completions right now. Please contact support.");
-        if (invalid is not null)
-        {
-            (await limiter.PeekAsync(db, caller.ResourceId, model!, ct)).WriteHeaders(http.Response);
-            return invalid;
-        }
+        if (invalid is not null) return await call.RefuseAsync(http, db, limiter, invalid, ct);
 
         var prompt = ChatUpstream.EstimatePromptTokens(body!["messages"]);
         var decision = await limiter.AdmitAsync(db, caller.ResourceId, model!, (int)Math.Min(int.MaxValue, prompt + (request!.MaxTokens ?? settings.DefaultMaxTokens)), ct);

@@ -14,21 +14,12 @@ public static class RerankEndpoint
         HttpContext http, AddonDbContext db, CatalogCache catalog, InferenceRateLimiter limiter, RerankBackend backend,
         TimeProvider clock, CancellationToken ct)
     {
-        var (body, error) = await InferenceBody.ReadAsync(http.Request, ct);
+        var (call, error) = await InferenceCall.BeginAsync(http, catalog, ModelKind.Rerank, ct);
         if (error is not null) return error;
-        var (modelId, modelError) = InferenceBody.RequiredString(body!, "model", "model is required");
-        if (modelError is not null) return modelError;
-
-        var caller = http.Caller();
-        var (model, accessError) = ModelAccess.Resolve(await catalog.GetAsync(), caller, modelId!, ModelKind.Rerank);
-        if (accessError is not null) return accessError;
+        var (body, caller, model) = (call!.Body, call.Caller, call.Model);
 
         var (request, invalid) = Validate(body!);
-        if (invalid is not null)
-        {
-            (await limiter.PeekAsync(db, caller.ResourceId, model!, ct)).WriteHeaders(http.Response);
-            return invalid;
-        }
+        if (invalid is not null) return await call.RefuseAsync(http, db, limiter, invalid, ct);
 
         var decision = await limiter.AdmitAsync(db, caller.ResourceId, model!, 0, ct);
         decision.WriteHeaders(http.Response);

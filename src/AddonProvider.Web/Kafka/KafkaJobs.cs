@@ -36,10 +36,7 @@ public sealed class SetUpKafkaClusterJob(AddonDbContext db, KafkaClusterSetup se
 {
     public async Task RunAsync(string argument, CancellationToken ct)
     {
-        var id = Guid.Parse(argument);
-        var resource = await db.Resources.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (resource is not { State: ResourceState.Provisioned or ResourceState.Provisioning }) return;
-        await setup.EnsureAsync(resource, ct);
+        if (await KafkaJobResources.LiveAsync(db, argument, ct) is { } resource) await setup.EnsureAsync(resource, ct);
     }
 }
 
@@ -48,10 +45,7 @@ public sealed class ApplyKafkaQuotasJob(AddonDbContext db, KafkaClusterSetup set
 {
     public async Task RunAsync(string argument, CancellationToken ct)
     {
-        var id = Guid.Parse(argument);
-        var resource = await db.Resources.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (resource is not { State: ResourceState.Provisioned or ResourceState.Provisioning }) return;
-        await setup.ApplyQuotasAsync(resource, ct);
+        if (await KafkaJobResources.LiveAsync(db, argument, ct) is { } resource) await setup.ApplyQuotasAsync(resource, ct);
     }
 }
 
@@ -148,5 +142,16 @@ public sealed class SweepKafkaProvisioningJob(AddonDbContext db, TimeProvider cl
             .Select(r => r.Id).Take(1000).ToListAsync(ct);
         foreach (var id in ids) db.Enqueue(JobKinds.FinishKafkaProvisioning, id.ToString(), now);
         await db.SaveChangesAsync(ct);
+    }
+}
+
+internal static class KafkaJobResources
+{
+    /// <summary>The job's resource while it still has a cluster to set up (provisioning or provisioned); otherwise null.</summary>
+    public static async Task<Resource?> LiveAsync(AddonDbContext db, string argument, CancellationToken ct)
+    {
+        var id = Guid.Parse(argument);
+        var resource = await db.Resources.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        return resource is { State: ResourceState.Provisioned or ResourceState.Provisioning } ? resource : null;
     }
 }
