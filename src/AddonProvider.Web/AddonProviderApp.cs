@@ -62,6 +62,7 @@ public static class AddonProviderApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseOutageRetry();
 
         app.MapHealthEndpoints();
         if (!roles.HasFlag(Roles.Web)) return app;

@@ -91,6 +91,7 @@ public sealed class Stack : IAsyncDisposable
             Root = root, RunDir = runDir, PgData = pgData, PgPort = pgPort, WebPort = webPort, DatabaseUrl = databaseUrl,
             Env = env, Simulator = sim, Out = output, Keep = keep,
         };
+        stack.StopOnSignals();
         await stack.StartPostgresAsync();
         await using (var admin = new NpgsqlConnection($"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres;Pooling=false"))
         {
@@ -174,8 +175,28 @@ public sealed class Stack : IAsyncDisposable
         }
     }
 
+    private PosixSignalRegistration[] _signals = [];
+    private int _disposed;
+
+    /// <summary>
+    /// Ctrl-C, SIGTERM or a closed terminal stop what this run started (pg_ctl puts PostgreSQL in its own session,
+    /// so it would not see the terminal's signal) before the harness exits with 130.
+    /// </summary>
+    private void StopOnSignals() => _signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }
+        .Select(signal => PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true; // we exit ourselves, once everything is stopped
+            if (Volatile.Read(ref _disposed) == 1) return; // already stopping; that path ends the run
+            Out.WriteLine($"harness: {context.Signal}; stopping web, worker and PostgreSQL, then exiting");
+            try { DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+            finally { Environment.Exit(130); }
+        }))
+        .ToArray();
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        foreach (var registration in _signals) registration.Dispose();
         await StopServicesAsync();
         await Simulator.DisposeAsync();
         try { await StopPostgresAsync(); } catch (InvalidOperationException) { } // already stopped

@@ -67,6 +67,16 @@ public static class Page
 
     private static readonly object BannersKey = new();
 
+    /// <summary>
+    /// Endpoint metadata for dashboard routes that answer with data, never a page (the publish form's auto-save,
+    /// every 5 s): banner filters skip them instead of querying for banners nobody sees.
+    /// </summary>
+    public static readonly object NoPage = new NoPageMarker();
+
+    private sealed class NoPageMarker;
+
+    public static bool RendersPage(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<NoPageMarker>() is null;
+
     private static Html Banners(HttpContext http) => http.Items[BannersKey] is List<Html> list ? Join(list) : Empty;
 
     /// <summary>A page for someone without (or with the wrong) session: no nav, no logout.</summary>

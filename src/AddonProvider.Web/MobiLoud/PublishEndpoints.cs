@@ -14,7 +14,7 @@ public static class PublishEndpoints
     public static void MapPublishing(this RouteGroupBuilder mobiloud)
     {
         mobiloud.MapGet("/publish", Show);
-        mobiloud.MapPost("/publish/draft", SaveDraft);
+        mobiloud.MapPost("/publish/draft", SaveDraft).WithMetadata(Page.NoPage);
         mobiloud.MapPost("/publish", Submit);
     }
 

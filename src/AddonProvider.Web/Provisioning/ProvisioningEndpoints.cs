@@ -20,6 +20,7 @@ public static class ProvisioningEndpoints
         var group = app.MapGroup("/heroku/resources")
             .RequireAuthorization(HerokuPartnerAuth.Policy)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RetriedOnOutage() // every operation is idempotent: keyed by Heroku's uuid, or a no-op when repeated
             .WithTags("Heroku Partner API");
         group.MapPost("/", Provision);
         group.MapPut("/{id}", ChangePlan);

@@ -28,6 +28,7 @@ public static class SecurityDashboard
     private static async ValueTask<object?> AdvisoryBannersAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
     {
         var http = ctx.HttpContext;
+        if (!Page.RendersPage(http)) return await next(ctx);
         var notices = http.RequestServices.GetRequiredService<SecurityNotices>();
         foreach (var n in await notices.UnacknowledgedAsync(http.Resource().Id, http.RequestAborted))
             Page.AddBanner(http, Banner(http, n));

@@ -1,6 +1,7 @@
 using AddonProvider.Data;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Dashboard;
+using AddonProvider.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -46,7 +47,7 @@ public static class SsoEndpoints
     {
         app.MapPost("/sso/login", Login).DisableAntiforgery().WithTags("SSO");
         // The legacy GET lives beside the Partner API's paths but outside its Basic-auth group.
-        app.MapGet("/heroku/resources/{id}", LegacyLogin).WithTags("SSO");
+        app.MapGet("/heroku/resources/{id}", LegacyLogin).NeverRetried().WithTags("SSO"); // spends a one-time token
         app.MapPost("/sso/logout", Logout).RequireAuthorization(DashboardSession.Policy).WithTags("SSO");
         return app;
     }

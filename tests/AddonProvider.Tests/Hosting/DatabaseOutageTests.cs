@@ -60,4 +60,57 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await using var db = new Data.AddonDbContext(new DbContextOptionsBuilder<Data.AddonDbContext>().UseNpgsql(_direct).Options);
         Assert.Equal(1, await db.Resources.CountAsync(r => r.Id == during));
     }
+
+    /// <summary>What a PostgreSQL restart does to a warm pool: every idle connection is dead, and Npgsql only finds out on use.</summary>
+    private async Task KillAppConnectionsAsync()
+    {
+        await using var conn = new NpgsqlConnection(_direct);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", conn);
+        Assert.True((long)(await cmd.ExecuteScalarAsync())! > 0, "the app had no pooled connections to kill");
+    }
+
+    [Fact]
+    public async Task PooledConnectionsKilled_IdempotentPartnerCallIsRetried_AndCommitsOnce()
+    {
+        await (await ProvisionAsync(Guid.NewGuid())).ExpectAsync(HttpStatusCode.OK);
+        await KillAppConnectionsAsync();
+
+        var uuid = Guid.NewGuid();
+        await (await ProvisionAsync(uuid)).ExpectAsync(HttpStatusCode.OK); // not a 503: the dead connection was retried away
+
+        await KillAppConnectionsAsync();
+        await (await _client.SendAsync(new AppFixture().Partner(HttpMethod.Delete, $"/heroku/resources/{uuid}", product: "mobiloud")))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        await using var db = new Data.AddonDbContext(new DbContextOptionsBuilder<Data.AddonDbContext>().UseNpgsql(_direct).Options);
+        Assert.Equal(1, await db.Resources.CountAsync(r => r.Id == uuid));
+        Assert.Equal(Data.Entities.ResourceState.Deprovisioned, (await db.Resources.SingleAsync(r => r.Id == uuid)).State);
+    }
+
+    [Fact]
+    public async Task PooledConnectionsKilled_ReadIsRetried()
+    {
+        await (await ProvisionAsync(Guid.NewGuid())).ExpectAsync(HttpStatusCode.OK);
+        await KillAppConnectionsAsync();
+        // The lookup reaches the database; a 404 (not a 503) shows the read ran again on a fresh connection.
+        var response = await _client.GetAsync("/mobiloud/apps/no-such-app/config");
+        await response.ExpectProblemAsync(HttpStatusCode.NotFound, "No app with this id");
+        Assert.False(string.IsNullOrEmpty(response.Headers.GetValues("X-Request-Id").Single()), "headers set before the retry are kept");
+    }
+
+    [Fact]
+    public async Task PooledConnectionsKilled_RequestThatIsNotSafeToRepeat_Gets503NotARetry()
+    {
+        var provisioned = await ProvisionAsync(Guid.NewGuid());
+        await provisioned.ExpectAsync(HttpStatusCode.OK);
+        await KillAppConnectionsAsync();
+
+        // An SSO form post spends a one-time token, so it is never re-run: the customer sees a 503 and opens it again.
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["resource_id"] = Guid.NewGuid().ToString(), ["resource_token"] = "x",
+            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString() }); // well-formed and fresh, so it reaches the database
+        var response = await _client.PostAsync("/sso/login", form);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("5", response.Headers.RetryAfter!.ToString());
+    }
 }
