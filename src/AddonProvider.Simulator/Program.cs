@@ -64,7 +64,8 @@ switch (options.Positional)
         var harness = new AddonProvider.Simulator.Harness.HarnessOptions(scenario,
             int.Parse(options.Get("n") ?? "2000"), int.Parse(options.Get("c") ?? "16"), int.Parse(options.Get("after") ?? "700"),
             TimeSpan.FromMinutes(double.Parse(options.Get("minutes") ?? (scenario == "soak" ? "10" : "1"), System.Globalization.CultureInfo.InvariantCulture)),
-            options.Has("build"), options.Has("keep"), options.Has("grant"));
+            options.Has("build"), options.Has("keep"), options.Has("grant"),
+            TimeSpan.FromSeconds(double.Parse(options.Get("outage") ?? "10", System.Globalization.CultureInfo.InvariantCulture)));
         return await AddonProvider.Simulator.Harness.HarnessCommand.RunAsync(harness, Console.Out);
     }
     default:
@@ -76,7 +77,7 @@ switch (options.Positional)
               deprovision <id> [--product p]
               sso <id> [--product p]                                print a link that signs in to the resource's dashboard
               load [--n 10000] [--c 16] [--grant] [--plans product:plan,...] [--warmup 500] [--no-verify]
-              harness <kill-web|restart-postgres|secrets|soak> [--n 2000] [--c 16] [--after 700] [--minutes m] [--grant] [--build] [--keep]
+              harness <kill-web|restart-postgres|start-during-outage|secrets|soak> [--n 2000] [--c 16] [--after 700] [--outage s] [--minutes m] [--grant] [--build] [--keep]
             environment: PROVIDER_URL (http://localhost:5000), SIMULATOR_URL (http://localhost:5100),
                          DATABASE_URL (load's verification), ADDON_<PRODUCT>_PASSWORD / _SSO_SALT / _OAUTH_CLIENT_SECRET (dev values)
             """);

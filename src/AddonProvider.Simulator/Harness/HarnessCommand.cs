@@ -4,7 +4,8 @@ using System.Text;
 
 namespace AddonProvider.Simulator.Harness;
 
-public sealed record HarnessOptions(string Scenario, int Count, int Concurrency, int FaultAfter, TimeSpan Duration, bool Build, bool Keep, bool Grant);
+public sealed record HarnessOptions(string Scenario, int Count, int Concurrency, int FaultAfter, TimeSpan Duration, bool Build, bool Keep, bool Grant,
+    TimeSpan Outage = default);
 
 /// <summary>
 /// The reliability harness (issue 7): starts its own PostgreSQL, web, worker and simulated Heroku, injects one
@@ -14,9 +15,11 @@ public sealed record HarnessOptions(string Scenario, int Count, int Concurrency,
 public static class HarnessCommand
 {
     public const string Usage = """
-        harness <kill-web | restart-postgres | secrets | soak> [--n 2000] [--c 16] [--after 700] [--minutes 10] [--grant] [--build] [--keep]
+        harness <kill-web | restart-postgres | start-during-outage | secrets | soak> [--n 2000] [--c 16] [--after 700] [--outage 10] [--minutes 10] [--grant] [--build] [--keep]
           kill-web          SIGKILL the web process after --after answers of an --n provision load, restart it; Heroku-style retries
           restart-postgres  pg_ctl restart -m fast after --after answers; statuses seen, no 500, no lost or doubled resources
+          start-during-outage  web and worker start while PostgreSQL is stopped for --outage s, with --c provisions arriving
+                            (retried as Heroku does); both must survive and serve, then an --n provision load
           secrets           --minutes (default 1) of mixed load, then grep the web and worker logs for every secret issued
           soak              --minutes (default 10) of mixed load; web RSS every 10 s, p99 per minute; then the secrets scan
           --build publishes the web again (otherwise the last publish under artifacts/harness/web is reused)
@@ -33,7 +36,7 @@ public static class HarnessCommand
         Line($"- commit {commit}{(dirty ? " (with uncommitted changes)" : "")}, {Environment.ProcessorCount} cores, load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         Line($"- options: n={o.Count} c={o.Concurrency} after={o.FaultAfter} duration={o.Duration.TotalMinutes:0.##} min grant={o.Grant}");
 
-        await using var stack = await Stack.StartAsync(o.Build, o.Keep, output);
+        await using var stack = await Stack.StartAsync(o.Build, o.Keep, output, startHosts: o.Scenario != "start-during-outage");
         var observed = new Observed();
         var checks = new List<(string Name, bool Ok, string Detail)>();
         var secrets = new List<(string Kind, string Value)>();
@@ -97,6 +100,51 @@ public static class HarnessCommand
                 checks.Add(("no lost or doubled resources", v.Missing == 0 && v.ResourcesInDb == o.Count && v.Duplicates == 0,
                     $"missing {v.Missing}, {v.ResourcesInDb} rows for {o.Count} uuids, duplicates {v.Duplicates}"));
                 checks.Add(("one credential per Kafka/Inference resource", v.CredentialAnomalies == 0, $"anomalies {v.CredentialAnomalies}, still provisioning {v.StillProvisioning}, failed {v.Failed}"));
+                ids.AddRange(outcomes.Select(x => x.Id));
+                secrets.AddRange(ProvisionSecrets(outcomes.Select(x => x.Body)));
+                break;
+            }
+            case "start-during-outage":
+            {
+                await stack.StopPostgresAsync();
+                var downAt = observed.Now;
+                stack.LaunchWeb();
+                stack.LaunchWorker();
+                int webPid = stack.Web!.Id, workerPid = stack.Worker!.Id;
+                Line($"- PostgreSQL stopped, then web and worker launched at {downAt:0.0}s; PostgreSQL starts again {o.Outage.TotalSeconds:0} s later");
+                // Heroku does not wait for us: provisions arrive during the outage and are retried until they succeed.
+                var early = ProvisionStorm.RunAsync(stack, observed, o.Concurrency, o.Concurrency, o.Grant, faultAfter: 0, fault: null,
+                    abandon: () => stack.Web.HasExited);
+                await Task.Delay(o.Outage);
+                await stack.StartPostgresAsync();
+                var upAt = observed.Now;
+                Line($"- PostgreSQL accepting connections again at {upAt:0.0}s");
+                double? readyAt = null, workerAt = null;
+                try { await stack.WaitForWebReadyAsync(TimeSpan.FromSeconds(60)); readyAt = observed.Now; }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException) { Line($"- **web**: {e.Message}"); }
+                try { await stack.WaitForWorkerStartedAsync(TimeSpan.FromSeconds(60)); workerAt = observed.Now; }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException) { Line($"- **worker**: {e.Message}"); }
+                Line($"- web ready at {readyAt:0.0}s, worker started (per its log) by {workerAt:0.0}s");
+                var outcomes = await early;
+                var duringOutage = outcomes.ToList();
+                if (readyAt is not null)
+                    outcomes.AddRange(await ProvisionStorm.RunAsync(stack, observed, o.Count, o.Concurrency, o.Grant, faultAfter: 0, fault: null,
+                        abandon: () => stack.Web.HasExited || stack.Worker.HasExited));
+                if (o.Grant) await ProvisionStorm.WaitForProvisioningAsync(stack, TimeSpan.FromSeconds(120));
+                var v = await ProvisionStorm.VerifyAsync(stack, outcomes);
+                ReportStorm(Line, observed, outcomes, v, downAt, upAt);
+                var during = observed.Attempts.Where(a => a.AtSeconds < upAt).ToList();
+                checks.Add(("the outage covered the start", upAt - downAt >= o.Outage.TotalSeconds * 0.9, $"down at {downAt:0.0}s, up at {upAt:0.0}s"));
+                checks.Add(("while PostgreSQL was down: only 503, or not yet listening", during.All(a => a.Outcome is "503" or "connection-refused"), Observed.Summarize(during)));
+                checks.Add(("never a 500 (whole run)", observed.Attempts.All(a => a.Outcome != "500"), Observed.Summarize(observed.Attempts)));
+                checks.Add(("web survived and became ready without a restart", readyAt is not null && !stack.Web.HasExited && stack.Web.Id == webPid,
+                    stack.Web.HasExited ? $"exited with {stack.Web.ExitCode}" : $"same pid {webPid}, ready {readyAt - upAt:0.0}s after PostgreSQL returned"));
+                checks.Add(("worker survived and started", workerAt is not null && !stack.Worker.HasExited && stack.Worker.Id == workerPid,
+                    stack.Worker.HasExited ? $"exited with {stack.Worker.ExitCode}" : $"same pid {workerPid}"));
+                checks.Add(("provisions sent during the outage all ended 2xx", duringOutage.All(x => x.Status is >= 200 and < 300), $"{duringOutage.Count(x => x.Status is >= 200 and < 300)}/{duringOutage.Count}"));
+                checks.Add(("every request ended in a 2xx", outcomes.All(x => x.Status is >= 200 and < 300), $"{outcomes.Count(x => x.Status is >= 200 and < 300)}/{outcomes.Count}"));
+                checks.Add(("no lost or doubled resources", v.Missing == 0 && v.ResourcesInDb == outcomes.Count && v.Duplicates == 0,
+                    $"missing {v.Missing}, {v.ResourcesInDb} rows for {outcomes.Count} uuids, duplicates {v.Duplicates}"));
                 ids.AddRange(outcomes.Select(x => x.Id));
                 secrets.AddRange(ProvisionSecrets(outcomes.Select(x => x.Body)));
                 break;

@@ -41,7 +41,7 @@ public sealed class Stack : IAsyncDisposable
         Env.Where(kv => kv.Key.EndsWith("_PASSWORD") || kv.Key.EndsWith("_SSO_SALT") || kv.Key.EndsWith("_OAUTH_CLIENT_SECRET") || kv.Key == "SECRETS_KEY")
             .Select(kv => (kv.Key, kv.Value));
 
-    public static async Task<Stack> StartAsync(bool build, bool keep, TextWriter output)
+    public static async Task<Stack> StartAsync(bool build, bool keep, TextWriter output, bool startHosts = true)
     {
         var root = FindRoot();
         var runDir = Path.Combine(root, "artifacts", "harness", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
@@ -100,32 +100,49 @@ public sealed class Stack : IAsyncDisposable
         }
         await RunAsync("dotnet", [migrationsDll], root, env: env);
         output.WriteLine($"harness: PostgreSQL 15 on 127.0.0.1:{pgPort} ({pgData}), web on {webPort}, simulator on {simPort}, logs in {runDir}");
+        if (!startHosts) return stack;
         await stack.StartWebAsync();
-        stack.Worker = stack.Launch("worker", stack.WorkerLog);
-        // The worker has no HTTP port: it is up when its host says so in its log.
-        var until = DateTime.UtcNow.AddSeconds(90);
-        while (!(File.Exists(stack.WorkerLog) && File.ReadAllText(stack.WorkerLog).Contains("Application started", StringComparison.Ordinal)))
-        {
-            if (stack.Worker.HasExited) throw new InvalidOperationException($"the worker exited with {stack.Worker.ExitCode} during start-up; see {stack.WorkerLog}");
-            if (DateTime.UtcNow > until) throw new TimeoutException($"the worker did not start within 90 s; see {stack.WorkerLog}");
-            await Task.Delay(250);
-        }
+        stack.LaunchWorker();
+        await stack.WaitForWorkerStartedAsync(TimeSpan.FromSeconds(90));
         return stack;
     }
 
     public async Task StartWebAsync()
     {
-        Web = Launch("web", WebLog);
+        LaunchWeb();
+        await WaitForWebReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Starts the web process without waiting for it (a scenario may want it to start into an outage).</summary>
+    public void LaunchWeb() => Web = Launch("web", WebLog);
+
+    public void LaunchWorker() => Worker = Launch("worker", WorkerLog);
+
+    /// <summary>The worker has no HTTP port: it is up when its host says so in its log.</summary>
+    public async Task WaitForWorkerStartedAsync(TimeSpan max)
+    {
+        var until = DateTime.UtcNow + max;
+        while (!(File.Exists(WorkerLog) && File.ReadAllText(WorkerLog).Contains("Application started", StringComparison.Ordinal)))
+        {
+            if (Worker!.HasExited) throw new InvalidOperationException($"the worker exited with {Worker.ExitCode} during start-up; see {WorkerLog}");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"the worker did not start within {max.TotalSeconds:0} s; see {WorkerLog}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Until <c>/health/ready</c> answers 200 (the database answers and is migrated).</summary>
+    public async Task WaitForWebReadyAsync(TimeSpan max)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var until = DateTime.UtcNow.AddSeconds(90);
+        var until = DateTime.UtcNow + max;
         while (DateTime.UtcNow < until)
         {
-            if (Web.HasExited) throw new InvalidOperationException($"the web process exited with {Web.ExitCode} during start-up; see {WebLog}");
+            if (Web!.HasExited) throw new InvalidOperationException($"the web process exited with {Web.ExitCode} during start-up; see {WebLog}");
             try { using var r = await http.GetAsync(new Uri(ProviderUrl, "health/ready")); if (r.IsSuccessStatusCode) return; }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"the web process was not ready within 90 s; see {WebLog}");
+        throw new TimeoutException($"the web process was not ready within {max.TotalSeconds:0} s; see {WebLog}");
     }
 
     /// <summary>SIGKILL: no drain, no flush; what a crashed dyno looks like.</summary>
