@@ -16,7 +16,7 @@ public static class JobsServices
     {
         var options = JobsOptions.From(settings);
         services.AddSingleton(options);
-        var connectionString = DatabaseUrl.ToConnectionString(settings.Get("DATABASE_URL", PlatformServices.DevDatabaseUrl));
+        var connectionString = DatabaseUrl.ToConnectionString(settings.Get("DATABASE_URL", PlatformServices.DevDatabaseUrl), maxPoolSize: options.PoolSize);
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = "hangfire",

@@ -13,8 +13,8 @@ namespace AddonProvider.Tests.Inference;
 
 /// <summary>
 /// A small OpenAI-compatible server on its own Kestrel socket, standing in for a model host (which cannot run
-/// here). The last user message steers it: "slow" pauses between chunks, "fail-400" refuses, "fail-500" breaks,
-/// "stall" sends headers and then nothing.
+/// here). The last user message steers it: "slow" pauses between chunks, "hold" sends one chunk and waits for
+/// <see cref="ReleaseHeld"/>, "fail-400" refuses, "fail-500" breaks, "stall" sends headers and then nothing.
 /// </summary>
 public sealed class FakeChatUpstream : IAsyncDisposable
 {
@@ -24,6 +24,10 @@ public sealed class FakeChatUpstream : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public ConcurrentQueue<(string? Authorization, JsonObject Body)> Received { get; } = new();
     public TimeSpan SlowPause { get; set; } = TimeSpan.FromMilliseconds(2500);
+    private TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets every "hold" stream finish; later ones hold again until the next call.</summary>
+    public void ReleaseHeld() => Interlocked.Exchange(ref _held, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     public static readonly string[] Words = ["Hello", " from", " the", " fake", " model", "."];
 
@@ -80,6 +84,7 @@ public sealed class FakeChatUpstream : IAsyncDisposable
         for (var i = 0; i < Words.Length; i++)
         {
             if (last == "slow" && i == 1) await Task.Delay(SlowPause, http.RequestAborted);
+            if (last == "hold" && i == 1) await Volatile.Read(ref _held).Task.WaitAsync(http.RequestAborted);
             var chunk = new { id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { content = Words[i] } } } };
             await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n");
             await http.Response.Body.FlushAsync();

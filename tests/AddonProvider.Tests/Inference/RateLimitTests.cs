@@ -59,8 +59,8 @@ public sealed class RateLimitTests(ScaledLimitsFixture app) : IClassFixture<Scal
     public async Task Chat_TokensPerMinute_ReservesMaxTokensInFlight_AndSettlesToRealUsage()
     {
         var (id, key) = await app.KeyAsync("qwen3-235b");
-        // A streams slowly, holding its 10,000-token reservation of the 16,000 for ~2.5 s.
-        var slow = app.ChatAsync(key, Chat(10_000, "slow", stream: true));
+        // A streams until released, holding its 10,000-token reservation of the 16,000 meanwhile.
+        var slow = app.ChatAsync(key, Chat(10_000, "hold", stream: true));
         await WaitUntilAsync(async () => { await using var db = app.Db(); return await db.InferenceRateEvents.AnyAsync(e => e.ResourceId == id); });
 
         using (var refused = await app.ChatAsync(key, Chat(10_000)))
@@ -72,6 +72,7 @@ public sealed class RateLimitTests(ScaledLimitsFixture app) : IClassFixture<Scal
             Assert.InRange(int.Parse(refused.Header("Retry-After")), 1, 60);
         }
 
+        app.Upstream.ReleaseHeld();
         using (var done = await slow) Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         // A used 18 tokens in the end; the same request now fits.
         using var admitted = await app.ChatAsync(key, Chat(10_000));
