@@ -30,6 +30,10 @@ public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await response.StartAsync(aborted);
+        // StartAsync does not send the headers. When the upstream is still silent (we waited one keep-alive interval
+        // already), send them now: waiting for the first keep-alive would put our first byte at two intervals,
+        // 30 s with the default 15 s — exactly when Heroku's router gives up on a request (H12).
+        if (!exchange.Send.IsCompleted) await response.Body.FlushAsync(aborted);
 
         var chunks = 0L;
         (long Prompt, long Completion)? usage = null;

@@ -121,6 +121,26 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
     }
 
     [Fact]
+    public async Task Chat_Stream_UpstreamSilentBeforeItsHeaders_OurHeadersGoOutBeforeTheFirstKeepAlive()
+    {
+        var (_, key) = await app.KeyAsync("qwen3-235b");
+        var clock = Stopwatch.StartNew();
+        using var response = await app.ChatAsync(key, SeedChat(stream: true, last: "hold-headers"), HttpCompletionOption.ResponseHeadersRead);
+        var headersAt = clock.ElapsedMilliseconds;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(": keep-alive", await reader.ReadLineAsync());
+        var keepAliveAt = clock.ElapsedMilliseconds;
+        // The gateway waits one interval (1 s here) for the upstream, then answers; the first keep-alive follows one
+        // interval later. Had the headers waited for that keep-alive, both would arrive together.
+        Assert.True(keepAliveAt - headersAt >= 300, $"headers at {headersAt} ms, first keep-alive at {keepAliveAt} ms: the headers were held back");
+
+        app.Upstream.ReleaseHeld();
+        var rest = await reader.ReadToEndAsync();
+        Assert.EndsWith("data: [DONE]\n\n", rest);
+    }
+
+    [Fact]
     public async Task Chat_StalledUpstream_EndsTheStreamWithAnErrorEventAfterTheTimeout()
     {
         var (_, key) = await app.KeyAsync("qwen3-235b");

@@ -14,7 +14,7 @@ namespace AddonProvider.Tests.Inference;
 /// <summary>
 /// A small OpenAI-compatible server on its own Kestrel socket, standing in for a model host (which cannot run
 /// here). The last user message steers it: "slow" pauses between chunks, "hold" sends one chunk and waits for
-/// <see cref="ReleaseHeld"/>, "fail-400" refuses, "fail-500" breaks, "stall" sends headers and then nothing.
+/// <see cref="ReleaseHeld"/> ("hold-headers" waits before answering at all), "fail-400" refuses, "fail-500" breaks, "stall" sends headers and then nothing.
 /// </summary>
 public sealed class FakeChatUpstream : IAsyncDisposable
 {
@@ -49,6 +49,7 @@ public sealed class FakeChatUpstream : IAsyncDisposable
         Received.Enqueue((http.Request.Headers.Authorization.ToString(), body));
         var last = body["messages"]!.AsArray().Last()!["content"]?.GetValue<string>() ?? "";
         var model = body["model"]!.GetValue<string>();
+        if (last == "hold-headers") await Volatile.Read(ref _held).Task.WaitAsync(http.RequestAborted);
 
         if (last == "fail-400")
         {
