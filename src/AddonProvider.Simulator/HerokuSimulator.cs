@@ -88,6 +88,9 @@ public static class HerokuSimulator
                 case "refresh_token":
                     if (!state.RefreshTokens.TryGetValue(form["refresh_token"].ToString(), out previous))
                         return OAuthError("invalid_grant", "unknown refresh token");
+                    call.ResourceId = previous.ResourceId; // recorded for a refused refresh too
+                    if (state.RevokedTokens.ContainsKey(form["refresh_token"].ToString()))
+                        return OAuthError("invalid_grant", "the refresh token was revoked");
                     (product, resourceId) = (previous.Product, previous.ResourceId);
                     break;
                 default:
@@ -151,6 +154,13 @@ public static class HerokuSimulator
         });
         app.MapGet("/_addons/{id:guid}", (Guid id) =>
             state.Addons.TryGetValue(id, out var a) ? Results.Json(new { id = a.Id, product = a.Product, state = a.State, config = a.Config }) : Results.NotFound());
+        app.MapPut("/_addons/{id:guid}/owner", (Guid id, OwnerChange change) =>
+        {
+            if (!state.Addons.TryGetValue(id, out var a)) return Results.NotFound();
+            a.OwnerEmail = change.Email;
+            return Results.NoContent();
+        });
+        app.MapPost("/_revoke", (RevokeRule rule) => { state.Revoke(rule.ResourceId, rule.RefreshTokens); return Results.NoContent(); });
         app.MapGet("/_sso/{id:guid}", (Guid id, string? product) =>
         {
             product ??= state.Addons.TryGetValue(id, out var a) ? a.Product : null;
@@ -161,6 +171,7 @@ public static class HerokuSimulator
     }
 
     public sealed record RegisterAddon(Guid Id, string Product);
+    public sealed record OwnerChange(string Email);
 
     private static SimulatedAddon NewAddon(Guid id, string product) => new()
     {
@@ -191,7 +202,8 @@ public static class HerokuSimulator
     {
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return null;
-        if (!state.AccessTokens.TryGetValue(header[7..], out var token) || token.ExpiresAt < DateTime.UtcNow) return null;
+        if (!state.AccessTokens.TryGetValue(header[7..], out var token) || token.ExpiresAt < DateTime.UtcNow
+            || state.RevokedTokens.ContainsKey(header[7..])) return null;
         var call = (RecordedCall)http.Items[nameof(RecordedCall)]!;
         call.TokenSerial = token.Serial;
         call.ResourceId = token.ResourceId;

@@ -25,13 +25,16 @@ public sealed record FaultRule(int Status, int Count, int? RetryAfterSeconds, st
 
 public sealed record HoldRule(string PathContains, int Count);
 
+public sealed record RevokeRule(Guid ResourceId, bool RefreshTokens);
+
 public sealed class SimulatedAddon
 {
     public required Guid Id { get; init; }
     public required string Product { get; init; }
     public required string AppId { get; init; }
     public required string AppName { get; init; }
-    public required string OwnerEmail { get; init; }
+    /// <summary>The billing app's owner; settable, as an app can change hands on Heroku.</summary>
+    public required string OwnerEmail { get; set; }
     public string State { get; set; } = "provisioning";
     public ConcurrentDictionary<string, string> Config { get; } = new();
 }
@@ -52,10 +55,27 @@ public sealed class SimulatorState
     public ConcurrentDictionary<string, IssuedToken> AccessTokens { get; } = new();
     public ConcurrentDictionary<string, IssuedToken> RefreshTokens { get; } = new();
     public ConcurrentDictionary<string, bool> UsedCodes { get; } = new();
+
+    /// <summary>Tokens Heroku no longer honours (kept by value, so tests can still look for them in logs).</summary>
+    public ConcurrentDictionary<string, bool> RevokedTokens { get; } = new();
     private readonly ConcurrentDictionary<Guid, int> _serials = new();
 
     /// <summary>expires_in of issued access tokens (Heroku: 28800).</summary>
     public int ExpiresInSeconds { get; set; } = 28800;
+
+    /// <summary>
+    /// Heroku stops honouring the resource's access tokens before their expiry (the user revoked them, say):
+    /// calls with them answer 401. With <paramref name="refreshTokens"/> its refresh tokens are refused too.
+    /// Tokens issued afterwards are unaffected.
+    /// </summary>
+    public void Revoke(Guid resourceId, bool refreshTokens = false)
+    {
+        foreach (var (token, issued) in AccessTokens)
+            if (issued.ResourceId == resourceId) RevokedTokens[token] = true;
+        if (!refreshTokens) return;
+        foreach (var (token, issued) in RefreshTokens)
+            if (issued.ResourceId == resourceId) RevokedTokens[token] = true;
+    }
 
     public RecordedCall Record(string method, string path, string? userAgent)
     {

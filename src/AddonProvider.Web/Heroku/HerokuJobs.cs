@@ -42,7 +42,8 @@ public sealed class RefreshStaleOwnerEmailsJob(AddonDbContext db, HerokuOptions 
         var ids = await db.Resources
             .Where(r => r.State == ResourceState.Provisioned && (r.OwnerEmailRefreshedAt == null || r.OwnerEmailRefreshedAt < staleBefore))
             .Where(r => db.HerokuTokens.Any(t => t.ResourceId == r.Id && t.RefreshTokenCiphertext != null))
-            .OrderBy(r => r.OwnerEmailRefreshedAt).Select(r => r.Id).Take(BatchSize).ToListAsync(ct);
+            // Never-read first: PostgreSQL sorts NULLs last, which would starve them behind a full batch of merely stale ones.
+            .OrderBy(r => r.OwnerEmailRefreshedAt != null).ThenBy(r => r.OwnerEmailRefreshedAt).Select(r => r.Id).Take(BatchSize).ToListAsync(ct);
         foreach (var id in ids) db.Enqueue(JobKinds.RefreshOwnerEmail, id.ToString(), now);
         await db.SaveChangesAsync(ct);
     }

@@ -9,6 +9,15 @@ using Npgsql;
 
 namespace AddonProvider.Tests.Hosting;
 
+/// <summary>
+/// Run alone, after the parallel tests: every fixture's DisposeAsync calls NpgsqlConnection.ClearAllPools(), which
+/// also closes this app's idle connections, so a fixture finishing between a provision and the kill below left
+/// "no pooled connections to kill" (seen in a full run once three more Heroku fixtures were added).
+/// </summary>
+[CollectionDefinition(nameof(DatabaseOutageTests), DisableParallelization = true)]
+public sealed class DatabaseOutageCollection;
+
+[Collection(nameof(DatabaseOutageTests))]
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
     private TcpProxy _proxy = null!;

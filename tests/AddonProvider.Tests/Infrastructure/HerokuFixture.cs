@@ -92,6 +92,41 @@ public class HerokuFixture : AppFixture
     public Task WaitForStateAsync(Guid id, ResourceState state, int timeoutSeconds = 20) =>
         EventuallyAsync(async () => await StateAsync(id) == state, $"resource {id} to become {state}", timeoutSeconds);
 
+    /// <summary>
+    /// Provisions with a grant and waits until the tokens are stored and the first owner-email read is done, so no
+    /// background call for the resource is still on its way.
+    /// </summary>
+    public async Task<Guid> ProvisionWithTokensAsync(string product = "mobiloud", string plan = "test")
+    {
+        var id = Guid.NewGuid();
+        using var response = await ProvisionWithGrantAsync(product, plan, id);
+        Assert.True(response.IsSuccessStatusCode, $"provision {product}:{plan} answered {(int)response.StatusCode}");
+        await EventuallyAsync(async () =>
+        {
+            await using var db = Db();
+            return await db.Resources.AnyAsync(r => r.Id == id && r.OwnerEmailRefreshedAt != null);
+        }, $"the owner email of {id} to be read after the grant exchange");
+        return id;
+    }
+
+    /// <summary>The highest sequence number the simulated Heroku has handed out so far (0 before any call).</summary>
+    public long LastCallSeq => Heroku.Calls.Select(c => c.Seq).DefaultIfEmpty(0).Max();
+
+    /// <summary>
+    /// Hangfire's jobs of <paramref name="kind"/> for <paramref name="argument"/>, oldest first, as "state|reason":
+    /// the reason of a retry names the exception that failed the attempt.
+    /// </summary>
+    public async Task<List<string>> HangfireJobsAsync(string kind, string argument)
+    {
+        await using var db = Db();
+        // A job being created has no state name yet: coalesce, or the whole line would be NULL.
+        return await db.Database.SqlQuery<string>($"""
+            SELECT coalesce(j.statename, '') || '|' || coalesce(s.reason, '') AS "Value"
+            FROM hangfire.job j LEFT JOIN hangfire.state s ON s.id = j.stateid
+            WHERE position({kind} in j.arguments::text) > 0 AND position({argument} in j.arguments::text) > 0 ORDER BY j.id
+            """).ToListAsync();
+    }
+
     /// <summary>Waits until the simulated Heroku has recorded a call matching <paramref name="match"/>.</summary>
     public Task WaitForCallAsync(Func<RecordedCall, bool> match, string what, int timeoutSeconds = 20) =>
         EventuallyAsync(() => Task.FromResult(Heroku.Calls.Any(match)), what, timeoutSeconds);
