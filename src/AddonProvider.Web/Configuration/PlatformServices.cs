@@ -29,8 +29,10 @@ public static class PlatformServices
         services.AddSingleton(KafkaBrokers.From(settings));
         services.AddSingleton(AddonCredentials.From(settings));
         services.AddSingleton<CatalogCache>();
-        // Cookies (dashboard sessions, operator sessions, antiforgery) must open on every web dyno.
-        services.AddDataProtection().SetApplicationName("addon-provider").PersistKeysToDbContext<AddonDbContext>();
+        // Cookies (dashboard sessions, operator sessions, antiforgery) must open on every web dyno, so the key ring
+        // lives in PostgreSQL; its keys are sealed with SECRETS_KEY there, so a database dump cannot forge sessions.
+        services.AddDataProtection().SetApplicationName("addon-provider").PersistKeysToDbContext<AddonDbContext>()
+            .ProtectKeysWithSecretBox();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         return services;
     }

@@ -41,10 +41,14 @@ public partial class AppFixture : IAsyncLifetime
     /// <summary>Test-only endpoints, mapped before the app starts.</summary>
     protected virtual void ConfigureApp(WebApplication app) { }
 
+    /// <summary>Runs on the migrated database before the app starts (e.g. to leave rows an older version wrote).</summary>
+    protected virtual Task BeforeStartAsync(string connectionString) => Task.CompletedTask;
+
     public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
         ConnectionString = await server.CreateDatabaseAsync();
+        await BeforeStartAsync(ConnectionString);
         _app = BuildApp(ConnectionString, Settings, configureServices: ConfigureServices, clock: Clock);
         ConfigureApp(_app);
         await _app.StartAsync();
