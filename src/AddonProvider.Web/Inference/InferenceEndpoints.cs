@@ -20,7 +20,8 @@ public static class InferenceEndpoints
         services.AddSingleton<RerankBackend>();
         services.AddHostedService<RateWindowCleanup>();
         services.AddHttpClient(UpstreamClient, c => c.Timeout = Timeout.InfiniteTimeSpan) // our own timeouts: per silence, not per stream
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .RemoveAllLoggers(); // the factory's per-request log scopes sit on the chat latency path; failures are logged by us
 
         // ProblemDetailsService asks its writers in registration order; ours must come before the default one,
         // or /v1 errors made by the framework (500, 404, 405) would leave as problem+json.
