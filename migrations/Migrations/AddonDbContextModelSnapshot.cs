@@ -803,6 +803,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("operators_notified_at");
 
+                    b.Property<DateTime?>("OperatorsNotifyClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("operators_notify_claimed_at");
+
                     b.Property<string>("PlanSlugSnapshot")
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)")

@@ -23,6 +23,9 @@ public sealed class MobiLoudSubmission
     /// <summary>Outbox marker: set by the job that emails the operators; null on a submitted row means "still to tell".</summary>
     public DateTime? OperatorsNotifiedAt { get; set; }
 
+    /// <summary>When a job run claimed the email to send it (no lock is held while the mail server is talked to).</summary>
+    public DateTime? OperatorsNotifyClaimedAt { get; set; }
+
     public uint Version { get; set; }
 }
 

@@ -2,6 +2,7 @@ using System.Net;
 using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Web.MobiLoud;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace AddonProvider.Tests.Dashboard;
 
@@ -68,5 +69,67 @@ public sealed class PublishNotificationTests(AdminFixture app) : IClassFixture<A
         Assert.Single(app.Smtp.AcceptedFor(AdminFixture.OperatorsEmail), m => m.MessageId!.Contains($"mobiloud-submission-{submission}@"));
         await using var after = app.Db();
         Assert.NotNull((await after.MobiLoudSubmissions.SingleAsync(s => s.Id == submission)).OperatorsNotifiedAt);
+    }
+
+    private int AcceptedFor(long submission) =>
+        app.Smtp.AcceptedFor(AdminFixture.OperatorsEmail).Count(m => m.MessageId!.Contains($"mobiloud-submission-{submission}@"));
+
+    private async Task<Exception?> RunAsync(long submission) => await app.RunJobAsync(NotifyOperatorsJob.Kind, submission.ToString());
+
+    [Fact]
+    public async Task WhileTheMailServerHasIt_TheRowIsNotLocked_AndASecondRunSendsNothing()
+    {
+        var (_, submission) = await SubmitAsync();
+        app.Smtp.ResetHold(dataNumber: _ => true);
+        Task<Exception?> first;
+        try
+        {
+            first = RunAsync(submission);
+            var held = await app.Smtp.Held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Contains($"mobiloud-submission-{submission}@", held!.MessageId);
+
+            // The claim was committed before the mail went out: another transaction locks the row without waiting.
+            await using (var conn = new NpgsqlConnection(app.ConnectionString))
+            {
+                await conn.OpenAsync();
+                await using var tx = await conn.BeginTransactionAsync();
+                await using var nowait = new NpgsqlCommand("SELECT id FROM mobiloud_submissions WHERE id = @id FOR UPDATE NOWAIT", conn, tx);
+                nowait.Parameters.AddWithValue("id", submission);
+                Assert.Equal(submission, (long)(await nowait.ExecuteScalarAsync())!);
+            }
+
+            // A duplicate delivery meanwhile sends nothing; it fails, so Hangfire retries it after the first is done.
+            var second = await RunAsync(submission);
+            Assert.Contains("being emailed by another run", second?.Message);
+        }
+        finally
+        {
+            app.Smtp.ReleaseHeld(SmtpListener.Release.Accept);
+        }
+        Assert.Null(await first);
+        Assert.Equal(1, AcceptedFor(submission));
+        Assert.Null(await RunAsync(submission)); // that retry, later: already notified
+        Assert.Equal(1, AcceptedFor(submission));
+        await using var db = app.Db();
+        Assert.NotNull((await db.MobiLoudSubmissions.SingleAsync(s => s.Id == submission)).OperatorsNotifiedAt);
+        await db.Outbox.Where(m => m.Kind == NotifyOperatorsJob.Kind && m.Argument == submission.ToString())
+            .ExecuteUpdateAsync(x => x.SetProperty(m => m.DispatchedAt, DateTime.UtcNow));
+    }
+
+    [Fact]
+    public async Task AClaimLeftByARunThatDied_IsTakenOverOnceStale_NotBefore()
+    {
+        var (_, submission) = await SubmitAsync();
+        await using (var db = app.Db())
+            await db.MobiLoudSubmissions.Where(s => s.Id == submission)
+                .ExecuteUpdateAsync(x => x.SetProperty(s => s.OperatorsNotifyClaimedAt, DateTime.UtcNow.AddSeconds(-10)));
+        Assert.Contains("being emailed by another run", (await RunAsync(submission))?.Message);
+        Assert.Equal(0, AcceptedFor(submission));
+
+        await using (var db = app.Db())
+            await db.MobiLoudSubmissions.Where(s => s.Id == submission)
+                .ExecuteUpdateAsync(x => x.SetProperty(s => s.OperatorsNotifyClaimedAt, DateTime.UtcNow - NotifyOperatorsJob.ClaimTimeout - TimeSpan.FromSeconds(5)));
+        Assert.Empty(await app.RunJobsAsync()); // the outbox's delivery of the job
+        Assert.Equal(1, AcceptedFor(submission));
     }
 }

@@ -6,6 +6,9 @@ using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Kafka;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Hangfire;
+using Hangfire.Storage;
 
 namespace AddonProvider.Tests.Kafka;
 
@@ -15,6 +18,23 @@ public sealed class KafkaSweepFixture : HerokuFixture
     // Whole seconds, so timestamps written with it compare equal after a round trip through PostgreSQL.
     public override TimeProvider Clock { get; } = new TestClock(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     public TestClock TestClock => (TestClock)Clock;
+
+    /// <summary>
+    /// The tests run the sweep themselves. Hangfire's own schedule of it fires on real time every 10 minutes, and a
+    /// run that landed inside a test (with the test's clock 12 hours ahead) failed a resource before the test's sweep.
+    /// So once the worker has registered its recurring jobs, this one is taken off the schedule.
+    /// </summary>
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var storage = App.Services.GetRequiredService<JobStorage>();
+        await EventuallyAsync(() =>
+        {
+            using var connection = storage.GetConnection();
+            return Task.FromResult(connection.GetRecurringJobs().Any(j => j.Id == JobKinds.SweepKafkaProvisioning));
+        }, "the recurring jobs to be registered");
+        App.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(JobKinds.SweepKafkaProvisioning);
+    }
 }
 
 /// <summary>The 10-minute kafka.sweep-provisioning job (ASYNC_PROVISION_WINDOW is the default 12 hours here).</summary>
