@@ -148,7 +148,10 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
             return NoSuchResource();
 
         if (string.Equals(resource.PlanSlug, request.Plan, StringComparison.Ordinal))
-            return new PlanChangeResponse($"Already on the {resource.PlanSlug} plan; nothing changed.", null);
+            // Heroku retries a plan change whose answer it lost: an Inference resource's config (its model) may have
+            // changed with the first attempt, so the repeat hands it back too.
+            return new PlanChangeResponse($"Already on the {resource.PlanSlug} plan; nothing changed.",
+                productId == CatalogDefinition.Inference ? configVars.Render(resource, await CurrentCredentialAsync(id, ct)) : null);
         if (snapshot.Plan(productId, request.Plan) is not { } plan)
             return UnknownPlan(snapshot, product, request.Plan);
 

@@ -83,6 +83,13 @@ public sealed class PlanChangeAndDeprovisionTests(AppFixture app) : IClassFixtur
         var config = body.GetProperty("config");
         Assert.Equal("kimi-k2-5", config.GetProperty("INFERENCE_MODEL_ID").GetString());
         Assert.Equal(provisioned.GetProperty("config").GetProperty("INFERENCE_KEY").GetString(), config.GetProperty("INFERENCE_KEY").GetString());
+
+        // Heroku lost that answer and retries: nothing changes again, and the retry still carries the new config.
+        var retried = await (await app.ChangePlanAsync("inference", id, "kimi-k2-5")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Already on the kimi-k2-5 plan; nothing changed.", retried.GetProperty("message").GetString());
+        Assert.Equal(config.ToString(), retried.GetProperty("config").ToString());
+        await using var db = app.Db();
+        Assert.Equal(1, await db.AuditLog.CountAsync(a => a.ResourceId == id && a.Action == "plan_change"));
     }
 
     [Fact]
