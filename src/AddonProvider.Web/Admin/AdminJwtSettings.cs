@@ -20,8 +20,9 @@ public sealed record AdminJwtSettings(string? Authority, SymmetricSecurityKey? S
         var authority = settings.Optional("ADMIN_JWT_AUTHORITY");
         if (authority is not null)
         {
-            // With an identity provider the key is optional (it only lets the `token` command mint local tokens),
-            // and the issuer defaults to the one the authority's metadata announces.
+            // With an identity provider only its published keys validate tokens: HS256 tokens, including those the
+            // `token` command mints with ADMIN_JWT_SIGNING_KEY, are refused (OidcOperatorTests). The issuer defaults to
+            // the one the authority's metadata announces.
             var localKey = settings.Optional("ADMIN_JWT_SIGNING_KEY");
             return new AdminJwtSettings(authority, localKey is null ? null : Key(localKey), settings.Optional("ADMIN_JWT_ISSUER"),
                 settings.Get("ADMIN_JWT_AUDIENCE", DefaultAudience));

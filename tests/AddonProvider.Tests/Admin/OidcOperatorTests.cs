@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using AddonProvider.Tests.Infrastructure;
+using AddonProvider.Web.Admin;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AddonProvider.Tests.Admin;
+
+/// <summary>
+/// A minimal OpenID Connect provider on its own Kestrel socket: discovery document and JWKS, nothing else. It
+/// stands in for the operators' identity provider, whose tokens the service validates with ADMIN_JWT_AUTHORITY.
+/// </summary>
+public sealed class IdentityProvider : IAsyncDisposable
+{
+    private WebApplication? _app;
+    public RSA Key { get; } = RSA.Create(2048);
+    public const string KeyId = "test-key-1";
+    public string Issuer { get; private set; } = "";
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapGet("/.well-known/openid-configuration", () => Results.Json(new { issuer = Issuer, jwks_uri = $"{Issuer}/jwks" }));
+        _app.MapGet("/jwks", () =>
+        {
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(Key.ExportParameters(false)) { KeyId = KeyId });
+            return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
+        });
+        await _app.StartAsync();
+        Issuer = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        Key.Dispose();
+    }
+}
+
+public sealed class OidcFixture : AppFixture
+{
+    public IdentityProvider Provider { get; } = new();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["role"] = "web",
+        ["ADMIN_JWT_AUTHORITY"] = Provider.Issuer,
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await Provider.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Provider.DisposeAsync();
+    }
+}
+
+/// <summary>Operators authenticated by an OIDC authority (ADMIN_JWT_AUTHORITY) instead of the local HS256 key.</summary>
+public sealed class OidcOperatorTests(OidcFixture app) : IClassFixture<OidcFixture>
+{
+    private string Token(RSA? key = null, string? issuer = null, string? audience = null, string role = AdminRoles.Operator, string keyId = IdentityProvider.KeyId) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer ?? app.Provider.Issuer,
+            Audience = audience ?? AdminJwtSettings.DefaultAudience,
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            Claims = new Dictionary<string, object> { ["sub"] = "olivia", ["role"] = role },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key ?? app.Provider.Key) { KeyId = keyId }, SecurityAlgorithms.RsaSha256),
+        });
+
+    private async Task<HttpResponseMessage> GetResourcesAsync(string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/admin/resources");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await app.Client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task TokenSignedByTheAuthoritysKey_IsAccepted_AndItsRoleApplies()
+    {
+        var body = await (await GetResourcesAsync(Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(body.TryGetProperty("items", out _));
+        // The security role does not open operator routes, under an authority as with the local key.
+        await (await GetResourcesAsync(Token(role: AdminRoles.Security))).ExpectProblemAsync(HttpStatusCode.Forbidden, "'operator' role");
+    }
+
+    [Fact]
+    public async Task TokenSignedByAnotherKeyUnderTheSameKeyId_Is401()
+    {
+        using var other = RSA.Create(2048);
+        await (await GetResourcesAsync(Token(key: other))).ExpectProblemAsync(HttpStatusCode.Unauthorized, "valid operator token");
+    }
+
+    [Fact]
+    public async Task TokenFromAnotherIssuerOrForAnotherAudience_Is401()
+    {
+        await (await GetResourcesAsync(Token(issuer: "https://evil.example"))).ExpectProblemAsync(HttpStatusCode.Unauthorized, "valid operator token");
+        await (await GetResourcesAsync(Token(audience: "someone-else"))).ExpectProblemAsync(HttpStatusCode.Unauthorized, "valid operator token");
+    }
+
+    [Fact]
+    public async Task LocalHs256Token_IsRefusedUnderAnAuthority()
+    {
+        // The development key signs nothing here: with an authority, only its published keys do.
+        var hs256 = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = app.Provider.Issuer,
+            Audience = AdminJwtSettings.DefaultAudience,
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            Claims = new Dictionary<string, object> { ["sub"] = "mallory", ["role"] = AdminRoles.Operator },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(AdminJwtSettings.DevSigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+        await (await GetResourcesAsync(hs256)).ExpectProblemAsync(HttpStatusCode.Unauthorized, "valid operator token");
+    }
+}
