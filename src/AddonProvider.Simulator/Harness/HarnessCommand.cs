@@ -60,13 +60,7 @@ public static class HarnessCommand
                 var v = await ProvisionStorm.VerifyAsync(stack, outcomes);
                 ReportStorm(Line, observed, outcomes, v, killedAt, backAt);
                 checks.Add(("the fault happened", killedAt > 0 && backAt > killedAt, $"killed at {killedAt:0.0}s, back at {backAt:0.0}s"));
-                checks.Add(("every request ended in a 2xx", outcomes.All(x => x.Status is >= 200 and < 300), $"{outcomes.Count(x => x.Status is >= 200 and < 300)}/{o.Count}"));
-                checks.Add(("every 2xx has its committed resource", v.Missing == 0, $"missing {v.Missing}"));
-                checks.Add(("each resource exactly once", v.ResourcesInDb == o.Count && v.Duplicates == 0, $"{v.ResourcesInDb} rows for {o.Count} uuids, duplicates {v.Duplicates}"));
-                checks.Add(("one credential per Kafka/Inference resource", v.CredentialAnomalies == 0, $"anomalies {v.CredentialAnomalies}, still provisioning {v.StillProvisioning}, failed {v.Failed}"));
-                checks.Add(("no 500 seen", observed.Attempts.All(a => a.Outcome != "500"), Observed.Summarize(observed.Attempts)));
-                ids.AddRange(outcomes.Select(x => x.Id));
-                secrets.AddRange(ProvisionSecrets(outcomes.Select(x => x.Body)));
+                CheckStorm(checks, observed, outcomes, v, ids, secrets);
                 break;
             }
             case "restart-postgres":
@@ -92,16 +86,10 @@ public static class HarnessCommand
                 var after = observed.Attempts.Where(a => a.AtSeconds > upAt + 1).ToList();
                 checks.Add(("the fault happened", downAt > 0 && upAt > downAt, $"down at {downAt:0.0}s, up at {upAt:0.0}s"));
                 checks.Add(("only 2xx and 503 during the outage", during.All(a => a.Outcome is "200" or "201" or "202" or "503"), Observed.Summarize(during)));
-                checks.Add(("never a 500 (whole run)", observed.Attempts.All(a => a.Outcome != "500"), Observed.Summarize(observed.Attempts)));
                 checks.Add(("worker survived the outage", !stack.Worker.HasExited, stack.Worker.HasExited ? $"exited with {stack.Worker.ExitCode}" : "still running"));
                 checks.Add(("recovered without a restart", !stack.Web.HasExited && stack.Web.Id == webPid && after.Any(a => a.Outcome.StartsWith('2')),
                     $"same web pid {webPid}; after recovery: {Observed.Summarize(after)}"));
-                checks.Add(("every request ended in a 2xx", outcomes.All(x => x.Status is >= 200 and < 300), $"{outcomes.Count(x => x.Status is >= 200 and < 300)}/{o.Count}"));
-                checks.Add(("no lost or doubled resources", v.Missing == 0 && v.ResourcesInDb == o.Count && v.Duplicates == 0,
-                    $"missing {v.Missing}, {v.ResourcesInDb} rows for {o.Count} uuids, duplicates {v.Duplicates}"));
-                checks.Add(("one credential per Kafka/Inference resource", v.CredentialAnomalies == 0, $"anomalies {v.CredentialAnomalies}, still provisioning {v.StillProvisioning}, failed {v.Failed}"));
-                ids.AddRange(outcomes.Select(x => x.Id));
-                secrets.AddRange(ProvisionSecrets(outcomes.Select(x => x.Body)));
+                CheckStorm(checks, observed, outcomes, v, ids, secrets);
                 break;
             }
             case "start-during-outage":
@@ -136,17 +124,12 @@ public static class HarnessCommand
                 var during = observed.Attempts.Where(a => a.AtSeconds < upAt).ToList();
                 checks.Add(("the outage covered the start", upAt - downAt >= o.Outage.TotalSeconds * 0.9, $"down at {downAt:0.0}s, up at {upAt:0.0}s"));
                 checks.Add(("while PostgreSQL was down: only 503, or not yet listening", during.All(a => a.Outcome is "503" or "connection-refused"), Observed.Summarize(during)));
-                checks.Add(("never a 500 (whole run)", observed.Attempts.All(a => a.Outcome != "500"), Observed.Summarize(observed.Attempts)));
                 checks.Add(("web survived and became ready without a restart", readyAt is not null && !stack.Web.HasExited && stack.Web.Id == webPid,
                     stack.Web.HasExited ? $"exited with {stack.Web.ExitCode}" : $"same pid {webPid}, ready {readyAt - upAt:0.0}s after PostgreSQL returned"));
                 checks.Add(("worker survived and started", workerAt is not null && !stack.Worker.HasExited && stack.Worker.Id == workerPid,
                     stack.Worker.HasExited ? $"exited with {stack.Worker.ExitCode}" : $"same pid {workerPid}"));
                 checks.Add(("provisions sent during the outage all ended 2xx", duringOutage.All(x => x.Status is >= 200 and < 300), $"{duringOutage.Count(x => x.Status is >= 200 and < 300)}/{duringOutage.Count}"));
-                checks.Add(("every request ended in a 2xx", outcomes.All(x => x.Status is >= 200 and < 300), $"{outcomes.Count(x => x.Status is >= 200 and < 300)}/{outcomes.Count}"));
-                checks.Add(("no lost or doubled resources", v.Missing == 0 && v.ResourcesInDb == outcomes.Count && v.Duplicates == 0,
-                    $"missing {v.Missing}, {v.ResourcesInDb} rows for {outcomes.Count} uuids, duplicates {v.Duplicates}"));
-                ids.AddRange(outcomes.Select(x => x.Id));
-                secrets.AddRange(ProvisionSecrets(outcomes.Select(x => x.Body)));
+                CheckStorm(checks, observed, outcomes, v, ids, secrets);
                 break;
             }
             case "secrets" or "soak":
@@ -195,6 +178,23 @@ public static class HarnessCommand
         var passed = checks.All(c => c.Ok);
         Line(passed ? "harness: all checks met" : "harness: SOME CHECKS MISSED");
         return passed ? 0 : 1;
+    }
+
+    /// <summary>
+    /// What every provision-storm scenario checks of its outcome: each uuid ended 2xx and has exactly one committed
+    /// row (none lost, none doubled), credentials are single, no 500 was ever seen; and what the log scan needs.
+    /// </summary>
+    private static void CheckStorm(List<(string, bool, string)> checks, Observed observed, List<ProvisionStorm.Outcome> outcomes,
+        ProvisionStorm.Verdict v, List<Guid> ids, List<(string Kind, string Value)> secrets)
+    {
+        var ok = outcomes.Count(x => x.Status is >= 200 and < 300);
+        checks.Add(("every request ended in a 2xx", ok == outcomes.Count, $"{ok}/{outcomes.Count}"));
+        checks.Add(("no lost or doubled resources", v.Missing == 0 && v.ResourcesInDb == outcomes.Count && v.Duplicates == 0,
+            $"missing {v.Missing}, {v.ResourcesInDb} rows for {outcomes.Count} uuids, duplicates {v.Duplicates}"));
+        checks.Add(("one credential per Kafka/Inference resource", v.CredentialAnomalies == 0, $"anomalies {v.CredentialAnomalies}, still provisioning {v.StillProvisioning}, failed {v.Failed}"));
+        checks.Add(("never a 500 (whole run)", observed.Attempts.All(a => a.Outcome != "500"), Observed.Summarize(observed.Attempts)));
+        ids.AddRange(outcomes.Select(x => x.Id));
+        secrets.AddRange(ProvisionSecrets(outcomes.Select(x => x.Body)));
     }
 
     private static void ReportStorm(Action<string> line, Observed observed, List<ProvisionStorm.Outcome> outcomes, ProvisionStorm.Verdict v, double faultAt, double backAt)
