@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using AddonProvider.Web.Errors;
 
 namespace AddonProvider.Web.Inference;
 

@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AddonProvider.Data;
-using Microsoft.AspNetCore.Http.Features;
 using AddonProvider.Web.Errors;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AddonProvider.Web.Inference;
 

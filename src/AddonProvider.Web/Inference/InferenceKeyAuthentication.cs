@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AddonProvider.Data;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using AddonProvider.Web.Errors;
 
 namespace AddonProvider.Web.Inference;
 

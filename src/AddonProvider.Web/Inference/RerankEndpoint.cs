@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
-using Microsoft.AspNetCore.Http.HttpResults;
 using AddonProvider.Web.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AddonProvider.Web.Inference;
 

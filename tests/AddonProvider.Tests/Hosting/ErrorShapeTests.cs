@@ -18,7 +18,7 @@ public sealed class ErrorShapeTests(AdminFixture app) : IClassFixture<AdminFixtu
     private const string MissingUuid = "uuid is required: Heroku's id for the add-on resource.";
     private static readonly Guid Unknown = Guid.Parse("0e4b1f3a-9c2d-4e5f-8a6b-7c8d9e0f1a2b");
 
-    private enum Shape { Problem, Inference }
+    private enum Shape { Problem, Inference, Html }
 
     /// <param name="Members">the body's member names, in order; for /v1 those of the inner `error` object</param>
     private sealed record Case(Shape Shape, int Status, string? Challenge, string Message, string Members, Func<AdminFixture, Task<HttpRequestMessage>> Request);
@@ -88,6 +88,9 @@ public sealed class ErrorShapeTests(AdminFixture app) : IClassFixture<AdminFixtu
             _ => Ready(Bearer(HttpMethod.Get, $"/admin/resources/{Unknown}", AdminFixture.Token(AdminRoles.Operator)))),
         ["admin jobs: no cookie"] = new(Shape.Problem, 401, null, "Sign in first: POST your operator token to /admin/session (or open /admin/login).", Challenged,
             _ => Ready(Bearer(HttpMethod.Get, "/admin/jobs", null))),
+        // Browser surfaces keep their HTML pages.
+        ["sso: refused"] = new(Shape.Html, 403, null, "This sign-in link is not valid. Open the add-on again from your Heroku dashboard.", "",
+            _ => Ready(SsoForm(new string('0', 40)))),
         ["inference: no key"] = new(Shape.Inference, 401, "Bearer", "Missing Authorization header: send `Authorization: Bearer $INFERENCE_KEY`.", InferenceMembers,
             _ => Ready(Rerank(null, "{}"))),
         ["inference: unknown key"] = new(Shape.Inference, 401, "Bearer", "Invalid API key: it is unknown, revoked or expired.", InferenceMembers,
@@ -96,6 +99,14 @@ public sealed class ErrorShapeTests(AdminFixture app) : IClassFixture<AdminFixtu
             async a => Rerank(await InferenceKeyAsync(a), "{}")),
         ["inference: unknown route"] = new(Shape.Inference, 404, null, "There is no such inference endpoint.", InferenceMembers,
             async a => Bearer(HttpMethod.Post, "/v1/nothing", await InferenceKeyAsync(a))),
+    };
+
+    private static HttpRequestMessage SsoForm(string token) => new(HttpMethod.Post, "/sso/login")
+    {
+        Content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["resource_id"] = Unknown.ToString(), ["resource_token"] = token, ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(),
+        }),
     };
 
     public static TheoryData<string> Surfaces => new(Cases.Keys);
@@ -114,6 +125,12 @@ public sealed class ErrorShapeTests(AdminFixture app) : IClassFixture<AdminFixtu
         Assert.True(expected.Status == (int)response.StatusCode, $"{name}: expected {expected.Status}, got {(int)response.StatusCode}: {text}");
         Assert.Equal(expected.Challenge ?? "", string.Join(", ", response.Headers.WwwAuthenticate));
         Assert.Equal(requestId, Assert.Single(response.Headers.GetValues("X-Request-Id")));
+        if (expected.Shape == Shape.Html)
+        {
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(expected.Message), text);
+            return;
+        }
         var body = JsonDocument.Parse(text).RootElement;
         if (expected.Shape == Shape.Problem)
         {
