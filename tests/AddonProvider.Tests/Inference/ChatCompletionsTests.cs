@@ -261,4 +261,19 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
             return await db.InferenceUsageDays.AnyAsync(u => u.ResourceId == id && u.Requests == 1);
         }, "the abandoned stream's usage to be recorded");
     }
+
+    [Fact]
+    public async Task StandardKey_CallsAnyModelOfItsRegion_EachWithItsOwnWindow()
+    {
+        var (id, key) = await app.KeyAsync("standard", options: new { model = "kimi-k2-5" });
+        await (await app.ChatAsync(key, SeedChat("kimi-k2-5"))).ExpectAsync(HttpStatusCode.OK);
+        await (await app.ChatAsync(key, SeedChat("qwen3-235b"))).ExpectAsync(HttpStatusCode.OK);
+        await (await app.RerankAsync(key, new { model = "cohere-rerank-3-5", query = "scale dynos", documents = new[] { "scale your dynos", "bake bread" } })).ExpectAsync(HttpStatusCode.OK);
+        await (await app.ChatAsync(key, new { messages = new[] { new { role = "user", content = "hi" } } }))
+            .ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", "model is required");
+
+        await using var db = app.Db();
+        Assert.Equal(["cohere-rerank-3-5", "kimi-k2-5", "qwen3-235b"],
+            await db.InferenceRateEvents.Where(e => e.ResourceId == id).Select(e => e.ModelId).Distinct().OrderBy(m => m).ToListAsync());
+    }
 }
