@@ -60,10 +60,6 @@ public static class ChatCompletionsEndpoint
         if (tooBig is not null) return await call.RefuseAsync(http, db, limiter, tooBig, checking);
 
         var reserved = (int)Math.Min(int.MaxValue, prompt + cap);
-        var decision = await limiter.AdmitAsync(db, caller.ResourceId, model, reserved, checking);
-        decision.WriteHeaders(http.Response);
-        if (!decision.Admitted) return InferenceCall.RateLimited(http, decision, model.Id);
-
         var message = new HttpRequestMessage(HttpMethod.Post, upstream.Endpoint("/v1/chat/completions"))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
@@ -77,7 +73,28 @@ public static class ChatCompletionsEndpoint
         var deadlineFirst = !request.Stream && left <= settings.UpstreamTimeout;
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(deadlineFirst ? TimeSpan.FromTicks(Math.Max(1, left.Ticks)) : settings.UpstreamTimeout);
+        // The upstream call starts while the rate window admits (one database round trip off the time to first token);
+        // nothing of its answer is read, let alone relayed, unless admission succeeds, and a refusal cancels it.
+        // The body was checked and the window was not known full, so a refusal here is rare (UpstreamCallsRefused counts them).
         var send = clients.CreateClient(InferenceEndpoints.UpstreamClient).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        RateDecision decision;
+        try
+        {
+            decision = await limiter.AdmitAsync(db, caller.ResourceId, model, reserved, checking);
+        }
+        catch
+        {
+            await AbandonAsync(send, message, timeout);
+            throw;
+        }
+        decision.WriteHeaders(http.Response);
+        if (!decision.Admitted)
+        {
+            UpstreamCallsRefused.Add(1, new KeyValuePair<string, object?>("model", model.Id));
+            await AbandonAsync(send, message, timeout);
+            return InferenceCall.RateLimited(http, decision, model.Id);
+        }
+
         var exchange = new ChatExchange(caller.ResourceId, model.Id, decision.EventId!.Value, prompt, request.ClientAskedForUsage,
             upstream.Model is { } m && m != model.Id ? m : null, message, timeout, send, logger);
 
@@ -159,6 +176,19 @@ public static class ChatCompletionsEndpoint
             : $"it may use {prompt + cap} tokens ({prompt} estimated for its input, {cap} for max_tokens)";
         return (body, prompt, cap, InferenceError.BadRequest(
             $"This request can never fit {modelId}'s {budget} tokens per minute: {what}. Lower max_tokens or shorten the messages and tools."));
+    }
+
+    /// <summary>Upstream calls started alongside an admission that then refused (and cancelled them).</summary>
+    public static readonly System.Diagnostics.Metrics.Counter<long> UpstreamCallsRefused =
+        Hosting.Telemetry.Meter.CreateCounter<long>("addon.inference.upstream_calls_refused", description: "Chat upstream calls started during an admission that refused, then cancelled");
+
+    private static async Task AbandonAsync(Task<HttpResponseMessage> send, HttpRequestMessage message, CancellationTokenSource timeout)
+    {
+        timeout.Cancel();
+        try { (await send).Dispose(); }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException) { }
+        message.Dispose();
+        timeout.Dispose();
     }
 
     /// <summary>A request the upstream never served gives its reserved tokens back (it still counted as a request).</summary>
