@@ -263,9 +263,9 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
     }
 
     [Fact]
-    public async Task StandardKey_CallsAnyModelOfItsRegion_EachWithItsOwnWindow()
+    public async Task StandardKey_ProvisionedWithoutAModel_CallsAnyModelOfItsRegion_EachWithItsOwnWindow()
     {
-        var (id, key) = await app.KeyAsync("standard", options: new { model = "kimi-k2-5" });
+        var (id, key) = await app.KeyAsync("standard"); // the Kimi K2.5 seed's `heroku addons:create heroku-inference:standard`
         await (await app.ChatAsync(key, SeedChat("kimi-k2-5"))).ExpectAsync(HttpStatusCode.OK);
         await (await app.ChatAsync(key, SeedChat("qwen3-235b"))).ExpectAsync(HttpStatusCode.OK);
         await (await app.RerankAsync(key, new { model = "cohere-rerank-3-5", query = "scale dynos", documents = new[] { "scale your dynos", "bake bread" } })).ExpectAsync(HttpStatusCode.OK);
