@@ -26,5 +26,14 @@ public static class ModelAccess
         return (model, null);
     }
 
+    /// <summary>The models of <paramref name="kind"/> this caller's plan covers: its one model, or (standard) every model of its region.</summary>
+    public static IReadOnlyList<InferenceModel> Usable(CatalogSnapshot catalog, InferenceCaller caller, ModelKind kind)
+    {
+        var plan = catalog.Plan(CatalogDefinition.Inference, caller.PlanSlug);
+        if (plan is null) return [];
+        if (plan.ModelId is { } bound) return catalog.Model(bound) is { } m && m.Kind == kind ? [m] : [];
+        return catalog.ModelsIn(caller.Region).Where(m => m.Kind == kind).ToList();
+    }
+
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }
