@@ -1,3 +1,4 @@
+using AddonProvider.Web.Kafka;
 using System.Net;
 using System.Text.Json;
 using AddonProvider.Data.Entities;
@@ -104,7 +105,7 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
         });
         var before = await SnapshotAsync();
 
-        foreach (var kind in new[] { JobKinds.FinishKafkaProvisioning, JobKinds.SetUpKafkaCluster, JobKinds.ExchangeGrant })
+        foreach (var kind in new[] { KafkaJobKinds.FinishProvisioning, KafkaJobKinds.SetUpCluster, JobKinds.ExchangeGrant })
         {
             await app.RunJobAsync(kind, id.ToString());
             await app.RunJobAsync(kind, id.ToString());
@@ -129,7 +130,7 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
             await using var db = app.Db();
             return await db.HerokuTokens.AnyAsync(t => t.ResourceId == id && t.AccessTokenCiphertext != null);
         }, "the tokens to be stored");
-        await app.RunJobAsync(JobKinds.FinishKafkaProvisioning, id.ToString());
+        await app.RunJobAsync(KafkaJobKinds.FinishProvisioning, id.ToString());
         await Task.Delay(1000);
 
         Assert.Empty(LifecycleCalls(id));
