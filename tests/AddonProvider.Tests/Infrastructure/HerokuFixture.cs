@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AddonProvider.Data.Entities;
 using AddonProvider.Simulator;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
