@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AddonProvider.Data.Entities;
 using AddonProvider.Simulator;
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,8 +52,10 @@ public class HerokuFixture : AppFixture
 
     public override async Task InitializeAsync()
     {
-        // The provider's URL is only needed for SSO links, which these tests don't follow.
-        Simulator = await HerokuSimulator.StartAsync("http://127.0.0.1:0", "http://127.0.0.1:1");
+        // The provider's URL is only needed for SSO links, which these tests don't follow. Heroku issues the OAuth
+        // client secret the app is configured with: the simulator asks the app's settings when a token is requested.
+        Simulator = await HerokuSimulator.StartAsync("http://127.0.0.1:0", "http://127.0.0.1:1",
+            oauthSecret: product => App.Services.GetRequiredService<AddonCredentials>().For(product)!.OAuthClientSecret);
         await base.InitializeAsync();
     }
 
