@@ -26,14 +26,14 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; as_
 trap cleanup EXIT
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/bench"
-export ASPNETCORE_ENVIRONMENT=Staging Logging__LogLevel__Default=Warning
+source tests/AddonProvider.Benchmarks/staging-env.sh
 export HEROKU_API_URL="http://127.0.0.1:$SIM_PORT" HEROKU_ID_URL="http://127.0.0.1:$SIM_PORT"
 export PROVIDER_URL="http://127.0.0.1:$WEB_PORT" SIMULATOR_URL="http://127.0.0.1:$SIM_PORT"
 # The simulator learns the add-ons' secrets as Heroku does: from the manifests (one OAuth client secret for both sides).
 for p in mobiloud kafkacluster inference; do
   m=$(dotnet src/AddonProvider.Web/bin/Release/net10.0/AddonProvider.Web.dll manifest "$p"); up=${p^^}
   export "SIMULATOR_${up}_PASSWORD=$(jq -r .api.password <<<"$m")" "SIMULATOR_${up}_SSO_SALT=$(jq -r .api.sso_salt <<<"$m")"
-  export "ADDON_${up}_OAUTH_CLIENT_SECRET=bench-$p-oauth" "SIMULATOR_${up}_OAUTH_CLIENT_SECRET=bench-$p-oauth"
+  oauth_var="ADDON_${up}_OAUTH_CLIENT_SECRET"; export "SIMULATOR_${up}_OAUTH_CLIENT_SECRET=${!oauth_var}"
 done
 echo "# provision-load: N=$N C=$C runs=$RUNS commit=$(git rev-parse --short HEAD) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in $MODES; do

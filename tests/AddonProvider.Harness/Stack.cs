@@ -59,6 +59,12 @@ public sealed class Stack : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Staging",
             ["LOG_FORMAT"] = "json",
             ["SECRETS_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            // Staging has no development defaults: everything contract.md requires is given, secrets generated.
+            ["ADMIN_JWT_SIGNING_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            ["ADMIN_JWT_ISSUER"] = "addon-provider", ["ADMIN_JWT_AUDIENCE"] = "addon-provider-admin",
+            ["KAFKA_BROKERS_US"] = "localhost:9092", ["KAFKA_BROKERS_EU"] = "localhost:9092",
+            ["SMTP_URL"] = "smtp://127.0.0.1:2525", ["MAIL_FROM"] = "harness@example.test",
+            ["OPERATORS_EMAIL"] = "operators@example.test", ["SECURITY_EMAIL"] = "security@example.test",
         };
         foreach (var p in Products)
         {

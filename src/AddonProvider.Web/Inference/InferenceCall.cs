@@ -38,7 +38,7 @@ public sealed record InferenceCall(JsonObject Body, InferenceCaller Caller, Infe
         if (modelError is not null) return (null, modelError);
 
         var (resolved, accessError) = ModelAccess.Resolve(snapshot, caller, modelId!, kind);
-        return accessError is not null ? (null, accessError) : (new InferenceCall(body!, caller, resolved!), null);
+        return accessError is not null ? (null, new InferenceError(accessError)) : (new InferenceCall(body!, caller, resolved!), null);
     }
 
     /// <summary>The 429 for a full window, with its rate-limit headers and Retry-After.</summary>

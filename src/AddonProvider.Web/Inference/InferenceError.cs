@@ -1,3 +1,4 @@
+using AddonProvider.Web.Errors;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
@@ -16,6 +17,9 @@ public sealed class InferenceError(int status, string message) : IResult, IStatu
         [property: JsonPropertyName("type")] string Type);
 
     public sealed record Body([property: JsonPropertyName("error")] Detail Error);
+
+    /// <summary>An expected failure, written in the inference shape.</summary>
+    public InferenceError(Failure failure) : this(failure.Status, failure.Message) { }
 
     public int StatusCode { get; } = status;
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
