@@ -63,9 +63,19 @@ public static class AdminResourceEndpoints
     /// 202: the new credential is committed; pushing it to Heroku and revoking the old one after the overlap are jobs.
     /// The answer names the new credential but carries no secret.
     /// </summary>
+    /// <summary>The optional body of a rotation: <c>{"revokePrevious": true}</c> ends the old credential now (a leak).</summary>
+    public sealed record RotateRequest(bool RevokePrevious);
+
     private static async Task<Results<Accepted<RotationResult>, ProblemHttpResult>> Rotate(Guid id, HttpContext http, CredentialRotation rotation, CancellationToken ct)
     {
-        var outcome = await rotation.RotateAsync(id, http.User.Actor(), http.TraceIdentifier, ct);
+        var revokePrevious = false;
+        if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var body = await JsonBody.ReadAsync<RotateRequest>(http.Request, ct);
+            if (body.Failure is { } bad) return bad.ToResult();
+            revokePrevious = body.Value!.RevokePrevious;
+        }
+        var outcome = await rotation.RotateAsync(id, http.User.Actor(), http.TraceIdentifier, revokePrevious, ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
     }
 
