@@ -47,7 +47,8 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
         await using var db = app.Db();
         var credential = await db.Credentials.SingleAsync(c => c.ResourceId == id);
         var config = app.Heroku.Addons[id].Config;
-        Assert.Equal(["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_SASL_METHOD", "KAFKACLUSTER_USERNAME"], config.Keys.Order());
+        Assert.Equal(["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_PREFIX", "KAFKACLUSTER_SASL_METHOD", "KAFKACLUSTER_USERNAME"], config.Keys.Order());
+        Assert.Equal($"{id:N}.", config["KAFKACLUSTER_PREFIX"]);
         Assert.Equal(credential.Username, config["KAFKACLUSTER_USERNAME"]);
         Assert.True(config["KAFKACLUSTER_PASSWORD"].Length >= 32);
         Assert.Equal(credential.Username, (await db.KafkaUsers.SingleAsync(u => u.ResourceId == id)).Username);
