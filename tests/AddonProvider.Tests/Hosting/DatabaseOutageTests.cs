@@ -1,8 +1,6 @@
 using System.Net;
 using AddonProvider.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -34,7 +32,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         // No worker here: its background polling would only add noise to an outage.
         _app = AppFixture.BuildApp(viaProxy, new Dictionary<string, string?> { ["role"] = "web" });
         await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        _client = new HttpClient { BaseAddress = AppFixture.AddressOf(_app) };
     }
 
     public async Task DisposeAsync()
@@ -45,7 +43,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> ProvisionAsync(Guid uuid) =>
-        _client.SendAsync(new AppFixture().Partner(HttpMethod.Post, "/heroku/resources", AppFixture.ProvisionBody(uuid, "test"), "mobiloud"));
+        _client.SendAsync(AppFixture.PartnerRequest(HttpMethod.Post, "/heroku/resources", AppFixture.ProvisionBody(uuid, "test"), "mobiloud"));
 
     [Fact]
     public async Task DatabaseDown_Answers503WithRetryAfter_ThenRecoversWithoutRestart()
@@ -65,7 +63,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         _proxy.Restore();
         // Heroku retries the same provision; it succeeds once the database is back, exactly once.
-        await AppFixture.EventuallyAsync(async () => (await ProvisionAsync(during)).StatusCode == HttpStatusCode.OK, "provisioning to recover");
+        await Eventually(async () => (await ProvisionAsync(during)).StatusCode == HttpStatusCode.OK, "provisioning to recover");
         await using var db = new Data.AddonDbContext(new DbContextOptionsBuilder<Data.AddonDbContext>().UseNpgsql(_direct).Options);
         Assert.Equal(1, await db.Resources.CountAsync(r => r.Id == during));
     }
@@ -90,7 +88,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await (await ProvisionAsync(uuid)).ExpectAsync(HttpStatusCode.OK); // not a 503: the dead connection was retried away
 
         await KillAppConnectionsAsync();
-        await (await _client.SendAsync(new AppFixture().Partner(HttpMethod.Delete, $"/heroku/resources/{uuid}", product: "mobiloud")))
+        await (await _client.SendAsync(AppFixture.PartnerRequest(HttpMethod.Delete, $"/heroku/resources/{uuid}", product: "mobiloud")))
             .ExpectAsync(HttpStatusCode.NoContent);
         await using var db = new Data.AddonDbContext(new DbContextOptionsBuilder<Data.AddonDbContext>().UseNpgsql(_direct).Options);
         Assert.Equal(1, await db.Resources.CountAsync(r => r.Id == uuid));

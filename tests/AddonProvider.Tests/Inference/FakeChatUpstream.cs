@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AddonProvider.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,7 +12,7 @@ namespace AddonProvider.Tests.Inference;
 
 /// <summary>
 /// A small OpenAI-compatible server on its own Kestrel socket, standing in for a model host (which cannot run
-/// here). The last user message steers it: "slow" pauses between chunks, "hold" sends one chunk and waits for
+/// here). The last user message steers it: "hold" sends one chunk and waits for
 /// <see cref="ReleaseHeld"/> ("hold-headers" waits before answering at all), "fail-400" refuses, "fail-500" breaks, "stall" sends headers and then nothing.
 /// </summary>
 public sealed class FakeChatUpstream : IAsyncDisposable
@@ -23,7 +22,6 @@ public sealed class FakeChatUpstream : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
     public ConcurrentQueue<(string? Authorization, JsonObject Body)> Received { get; } = new();
-    public TimeSpan SlowPause { get; set; } = TimeSpan.FromMilliseconds(2500);
     private TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Lets every "hold" stream finish; later ones hold again until the next call.</summary>
@@ -40,7 +38,7 @@ public sealed class FakeChatUpstream : IAsyncDisposable
         _app.MapPost("/v1/chat/completions", HandleAsync);
         _app.MapPost("/v1/rerank", RerankAsync);
         await _app.StartAsync();
-        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        BaseAddress = AppFixture.AddressOf(_app);
     }
 
     private async Task HandleAsync(HttpContext http)
@@ -84,7 +82,6 @@ public sealed class FakeChatUpstream : IAsyncDisposable
         }
         for (var i = 0; i < Words.Length; i++)
         {
-            if (last == "slow" && i == 1) await Task.Delay(SlowPause, http.RequestAborted);
             if (last == "hold" && i == 1) await Volatile.Read(ref _held).Task.WaitAsync(http.RequestAborted);
             var chunk = new { id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { content = Words[i] } } } };
             await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n");

@@ -69,21 +69,20 @@ public sealed class WorkerCrashTests(WorkerCrashFixture app) : IClassFixture<Wor
             .ToDictionaryAsync(g => g.Key, g => g.Count());
     }
 
-    private async Task<SmtpListener.Message?> WaitHeldAsync(StringBuilder log)
-    {
-        var held = app.Smtp.Held.Task;
-        if (await Task.WhenAny(held, Task.Delay(TimeSpan.FromSeconds(90))) != held)
-            Assert.Fail($"the worker never reached the held point; worker output:\n{log}");
-        return await held;
-    }
+    private Task<SmtpListener.Message?> WaitHeldAsync(StringBuilder log) =>
+        Eventually(app.Smtp.Held.Task, because: "the worker to reach the held point", timeout: TimeSpan.FromSeconds(90),
+            state: () => $"worker output:\n{Output(log)}");
+
+    private static string Output(StringBuilder log) { lock (log) return log.ToString(); }
 
     private async Task FinishWithSecondWorkerAsync(Guid id, List<string> emails, StringBuilder log)
     {
         using var second = app.StartWorker(log);
         try
         {
-            await AppFixture.EventuallyAsync(async () => (await StatusesAsync(id)).GetValueOrDefault(NotificationStatus.Sent) == emails.Count,
-                $"the second worker to send every message; worker output:\n{log}", timeoutSeconds: 90);
+            await Eventually(async () => (await StatusesAsync(id)).GetValueOrDefault(NotificationStatus.Sent) == emails.Count,
+                because: "the second worker to send every message", timeout: TimeSpan.FromSeconds(90),
+                state: async () => $"statuses {string.Join(", ", await StatusesAsync(id))}; worker output:\n{Output(log)}");
         }
         finally
         {
