@@ -49,14 +49,14 @@ public sealed class OutboxTests(OutboxFixture app) : IClassFixture<OutboxFixture
             await db.SaveChangesAsync();
         }
 
-        await Eventually(async () => await RunsAsync(argument) == 1, because: $"the job for {argument} to run", state: () => StateAsync(argument));
+        await Eventually(async () => await RunsAsync(argument) > 0, because: $"the job for {argument} to run", state: () => StateAsync(argument));
         // Nothing is left that could run it again: the row is marked dispatched, so a further dispatcher pass moves
         // nothing, and the one Hangfire job it became has finished.
         await using var check = app.Db();
         Assert.NotNull((await check.Outbox.SingleAsync(m => m.Argument == argument)).DispatchedAt);
         Assert.Equal(0, await app.DispatchOutboxOnceAsync());
-        await Eventually(async () => await app.HangfireJobsAsync(RecordingJob.Kind, argument) is [var only] && only.StartsWith("Succeeded|"),
-            because: "its single Hangfire job to be marked succeeded", state: () => StateAsync(argument));
+        await app.WaitForJobsToFinishAsync(argument);
+        Assert.StartsWith("Succeeded|", Assert.Single(await app.HangfireJobsAsync(RecordingJob.Kind, argument)));
         Assert.Equal(1, await RunsAsync(argument));
     }
 
