@@ -102,7 +102,8 @@ public sealed class TwoProcessRateLimitTests(InferenceFixture app, ITestOutputHe
                         return live.IsSuccessStatusCode;
                     }
                     catch (HttpRequestException) { return false; }
-                }, because: $"the server process on port {port} to answer /health/live", state: () => Task.FromResult(string.Join("\n", output.TakeLast(30))));
+                }, because: $"the server process on port {port} to answer /health/live", timeout: TimeSpan.FromSeconds(90), // a cold start on a busy 2-core box
+                    state: () => Task.FromResult(string.Join("\n", output.TakeLast(30))));
                 return server;
             }
             catch
