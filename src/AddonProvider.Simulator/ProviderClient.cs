@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 
 namespace AddonProvider.Simulator;
 

@@ -1,4 +1,5 @@
 using AddonProvider.Web.Admin;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
@@ -20,6 +21,9 @@ namespace AddonProvider.Web;
 /// <summary>The table of contents: which features the service has and in what order requests meet them.</summary>
 public static class AddonProviderApp
 {
+    /// <summary>The add-ons this service sells; each registers its product type in its own <c>AddXxx</c>.</summary>
+    public static readonly IReadOnlyList<ProductInfo> Products = [MobiLoudProduct.Facts, KafkaProduct.Facts, InferenceProduct.Facts];
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostEnvironment.Resolve(args) });
@@ -37,20 +41,20 @@ public static class AddonProviderApp
             .AddRouterRealities(settings)
             .AddTelemetry(settings)
             .AddExceptionHandler<DatabaseUnavailable>()
-            .AddHerokuPartnerAuth()
             .AddJobs(settings, roles)
             .AddHeroku(settings)
-            .AddKafka()
             .AddCredentialRotation(settings)
-            .AddProvisioning()
+            .AddProvisioning(settings)
             .AddSso(settings)
             .AddMobiLoud()
-            .AddKafkaDashboard()
+            .AddKafka(settings)
             .AddInference(settings)
             .AddAdmin(settings)
             .AddSecurityAdvisories(settings, builder.Environment.ContentRootPath);
 
         var app = builder.Build();
+        // Built from every registered product's variables; resolved now so a missing secret stops start-up, naming it.
+        app.Services.GetRequiredService<AddonCredentials>();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
             app.Logger.LogWarning("SECRETS_KEY is not set: secrets are encrypted with the public development key. Never use this with real data.");
         app.UseRouterRealities();
@@ -71,9 +75,7 @@ public static class AddonProviderApp
         app.MapMobiLoudAppConfig();
         app.MapInferenceEndpoints();
         var dashboard = app.MapDashboard();
-        dashboard.MapMobiLoudDashboard();
-        dashboard.MapKafkaDashboard();
-        dashboard.MapInferenceDashboard();
+        dashboard.MapProductPages();
         dashboard.MapSecurityDashboard();
         app.MapAdminEndpoints();
         app.MapSecurityEndpoints();

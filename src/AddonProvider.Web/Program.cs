@@ -1,17 +1,17 @@
 using AddonProvider.Web;
 using AddonProvider.Web.Admin;
 using AddonProvider.Web.Configuration;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 
 // Commands of contract.md first; anything else runs the service.
 switch (args)
 {
     case ["manifest", var product, ..]:
-        return ManifestCommand.Run(product);
+        return ManifestCommand.Run(product, AddonProviderApp.Products);
     case ["token", ..]:
         return TokenCommand.Run(args);
     case ["manifest", ..]:
-        Console.Error.WriteLine("usage: manifest <mobiloud|kafkacluster|inference>");
+        Console.Error.WriteLine($"usage: manifest <{string.Join('|', AddonProviderApp.Products.Select(p => p.Id))}>");
         return 2;
 }
 

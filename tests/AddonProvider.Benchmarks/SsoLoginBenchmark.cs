@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using AddonProvider.Migrations;
 using AddonProvider.Web;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Sso;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

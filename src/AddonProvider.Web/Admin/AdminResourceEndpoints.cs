@@ -1,11 +1,9 @@
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using System.Text.Json.Serialization;
-using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Errors;
-using AddonProvider.Web.Inference;
-using AddonProvider.Web.Provisioning;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,10 +24,7 @@ public static class AdminResourceEndpoints
         string State, string? Name, string? HerokuId, string? OwnerEmail, DateTime? OwnerEmailRefreshedAt, DateTime CreatedAt,
         DateTime UpdatedAt, DateTime? DeprovisionedAt, DateTime? PurgedAt, IReadOnlyList<string> ConfigVarNames,
         IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<UsageDay>? Usage);
-
-    /// <summary>How far back the detail's usage (inference resources only) goes, as on the customer's dashboard.</summary>
-    public const int UsageDays = 30;
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Usage);
 
     public static RouteGroupBuilder MapAdminResourceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -74,7 +69,7 @@ public static class AdminResourceEndpoints
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
     }
 
-    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
     {
         var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
         if (r is null) return Problems.NotFound($"No resource {id}.");
@@ -82,12 +77,11 @@ public static class AdminResourceEndpoints
             .Select(u => new Contact(u.UserId, u.Email, u.LastLoginAt)).ToListAsync(ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
             .Take(200).Select(AdminAuditEndpoints.View).ToListAsync(ct);
-        // Per model and day, days without use absent; other products have no usage counters, so no member at all.
-        var usage = r.ProductId == CatalogDefinition.Inference
-            ? await InferenceUsage.LastDaysAsync(db, id, UsageDays, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct)
-            : null;
+        // A product without usage counters has no member at all.
+        var product = products.For(r.ProductId);
+        var usage = await product.UsageAsync(id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
         return TypedResults.Ok(new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
             r.State.ToString().ToLowerInvariant(), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
-            r.DeprovisionedAt, r.PurgedAt, ConfigVars.Names(r.ProductId), users, audit, usage));
+            r.DeprovisionedAt, r.PurgedAt, product.Info.ConfigVarNames, users, audit, usage));
     }
 }

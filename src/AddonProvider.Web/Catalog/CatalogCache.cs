@@ -46,6 +46,7 @@ public sealed class CatalogSnapshot
     }
 
     public Product? Product(string id) => _products.GetValueOrDefault(id);
+    public IEnumerable<string> ProductIds => _products.Keys.Order();
     public Plan? Plan(string productId, string slug) => _plans.GetValueOrDefault((productId, slug));
     public InferenceModel? Model(string id) => _models.GetValueOrDefault(id);
     public IEnumerable<InferenceModel> Models => _models.Values;

@@ -1,16 +1,13 @@
 using AddonProvider.Data;
 using AddonProvider.Web.Catalog;
-using AddonProvider.Web.Heroku;
-using AddonProvider.Web.Kafka;
 using AddonProvider.Web.Secrets;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AddonProvider.Web.Configuration;
 
-/// <summary>What every feature stands on: settings, the database, time, secrets, catalog, Heroku auth.</summary>
+/// <summary>What every feature stands on: settings, the database, time, secrets, the catalog.</summary>
 public static class PlatformServices
 {
     public const string DevDatabaseUrl = "postgres://postgres@127.0.0.1:5433/addonprovider";
@@ -26,25 +23,12 @@ public static class PlatformServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(PublicUrls.From(settings));
         services.AddSingleton(SecretBox.From(settings));
-        services.AddSingleton(KafkaBrokers.From(settings));
-        services.AddSingleton(AddonCredentials.From(settings));
         services.AddSingleton<CatalogCache>();
         // Cookies (dashboard sessions, operator sessions, antiforgery) must open on every web dyno, so the key ring
         // lives in PostgreSQL; its keys are sealed with SECRETS_KEY there, so a database dump cannot forge sessions.
         services.AddDataProtection().SetApplicationName("addon-provider").PersistKeysToDbContext<AddonDbContext>()
             .ProtectKeysWithSecretBox();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
-        return services;
-    }
-
-    public static IServiceCollection AddHerokuPartnerAuth(this IServiceCollection services)
-    {
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, HerokuBasicAuthentication>(HerokuBasicAuthentication.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(HerokuPartnerAuth.Policy, p => p
-                .AddAuthenticationSchemes(HerokuBasicAuthentication.SchemeName)
-                .RequireClaim(HerokuBasicAuthentication.ProductClaim));
         return services;
     }
 }

@@ -1,22 +1,20 @@
 using System.Text.Json;
 using AddonProvider.Data;
-using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Audit;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Heroku;
-using AddonProvider.Web.Kafka;
 using AddonProvider.Web.Jobs;
-using AddonProvider.Web.Provisioning;
 using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Credentials;
 
 /// <summary>
-/// After a rotation: a Kafka resource gets its new cluster user, then Heroku gets the new config vars. Pushing the
+/// After a rotation: the product makes the new credential work where it is used (a cluster user, say), then Heroku gets the new config vars. Pushing the
 /// same values twice is harmless, so a retry just repeats it.
 /// </summary>
 public sealed class PushRotatedCredentialJob(
-    AddonDbContext db, KafkaClusterSetup kafka, PlatformApiClient platform, ConfigVars configVars, TimeProvider clock) : IJob
+    AddonDbContext db, Products products, PlatformApiClient platform, TimeProvider clock) : IJob
 {
     public const string Actor = "credential-rotation";
 
@@ -25,14 +23,14 @@ public sealed class PushRotatedCredentialJob(
         var id = Guid.Parse(argument);
         var resource = await db.Resources.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (resource is not { State: ResourceState.Provisioned }) return;
-        var credential = await db.Credentials.AsNoTracking()
-            .Where(c => c.ResourceId == id && c.RevokedAt == null && c.ExpiresAt == null).OrderByDescending(c => c.Id).FirstAsync(ct);
-        if (resource.ProductId == CatalogDefinition.KafkaCluster) await kafka.EnsureAsync(resource, ct);
+        var credential = await db.CurrentCredentialAsync(id, ct) ?? throw new InvalidOperationException($"Resource {id} has no current credential.");
+        var product = products.For(resource.ProductId);
+        await product.BeforeCredentialPushAsync(resource, ct);
 
         string action;
         try
         {
-            await platform.UpdateConfigAsync(id, configVars.Render(resource, credential), ct);
+            await platform.UpdateConfigAsync(id, product.RenderConfig(resource, credential), ct);
             action = "credential_pushed";
         }
         catch (NoPlatformTokenException)
@@ -47,7 +45,7 @@ public sealed class PushRotatedCredentialJob(
 }
 
 /// <summary>Scheduled for the end of a rotation's overlap window: the replaced credential stops working.</summary>
-public sealed class RevokeCredentialJob(AddonDbContext db, IKafkaClusterAdmin kafka, TimeProvider clock) : IJob
+public sealed class RevokeCredentialJob(AddonDbContext db, Products products, TimeProvider clock) : IJob
 {
     public async Task RunAsync(string argument, CancellationToken ct)
     {
@@ -57,14 +55,13 @@ public sealed class RevokeCredentialJob(AddonDbContext db, IKafkaClusterAdmin ka
         if (expiresAt > now)
             throw new InvalidOperationException($"Credential {credential.Id} is valid until {expiresAt:O}; revoking it early would cut off the customer.");
 
-        if (credential.Kind == CredentialKind.KafkaScram)
-            await kafka.DeleteUserAsync(credential.ResourceId, credential.Username!, ct);
+        var resource = await db.Resources.AsNoTracking().SingleAsync(r => r.Id == credential.ResourceId, ct);
+        await products.For(resource.ProductId).RevokeCredentialAsync(credential, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Credentials.Where(c => c.Id == credential.Id && c.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, now), ct);
         if (changed == 1)
         {
-            var resource = await db.Resources.AsNoTracking().SingleAsync(r => r.Id == credential.ResourceId, ct);
             db.AuditLog.Add(AuditLog.Entry(now, PushRotatedCredentialJob.Actor, "credential_revoke", resource,
                 before: credential.Username ?? $"credential {credential.Id}", after: "revoked",
                 detail: JsonSerializer.Serialize(new { credential_id = credential.Id })));

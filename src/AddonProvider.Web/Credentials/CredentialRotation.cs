@@ -1,11 +1,10 @@
 using System.Text.Json;
 using AddonProvider.Data;
-using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Audit;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Jobs;
-using AddonProvider.Web.Provisioning;
 using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Credentials;
@@ -13,29 +12,28 @@ namespace AddonProvider.Web.Credentials;
 public sealed record RotationResult(long CredentialId, string? Username, DateTime PreviousValidUntil);
 
 /// <summary>
-/// Replaces a resource's credential (a KafkaCluster SCRAM user — username and password both change — or an
-/// Inference key). The new one is issued now and pushed to Heroku by a job; the old one stays valid for
+/// Replaces a resource's credential (whatever its product issues: a user and password, or a key). The new one is issued now and pushed to Heroku by a job; the old one stays valid for
 /// CREDENTIAL_OVERLAP, because dynos pick up new config only when they restart, and is then revoked by a
 /// scheduled job. Called by the admin API and the customer dashboard.
 /// </summary>
-public sealed class CredentialRotation(AddonDbContext db, ConfigVars configVars, CredentialOptions options, TimeProvider clock)
+public sealed class CredentialRotation(AddonDbContext db, Products products, CredentialOptions options, TimeProvider clock)
 {
     public async Task<Outcome<RotationResult>> RotateAsync(Guid resourceId, string actor, string? requestId, CancellationToken ct = default)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock serialises two rotations of one resource, and a rotation with a deprovision.
-        var resource = (await db.Resources.FromSql($"SELECT *, xmin FROM resources WHERE id = {resourceId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        var resource = await db.LockResourceAsync(resourceId, null, ct);
         if (resource is null) return Failure.NotFound("No such resource.");
-        if (resource.ProductId == CatalogDefinition.MobiLoud)
-            return Failure.Unprocessable("MobiLoud resources have no credential to rotate.");
+        var product = products.For(resource.ProductId);
+        if (!product.HasCredentials)
+            return Failure.Unprocessable($"{product.Info.Name} resources have no credential to rotate.");
         if (resource.State != ResourceState.Provisioned)
             return Failure.Conflict($"Only a provisioned resource's credential can be rotated; this one is {resource.State.ToString().ToLowerInvariant()}.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var validUntil = now + options.Overlap;
-        var current = await db.Credentials
-            .Where(c => c.ResourceId == resourceId && c.RevokedAt == null && c.ExpiresAt == null).ToListAsync(ct);
-        var (fresh, _) = configVars.Issue(resource, now)!.Value;
+        var current = await db.Credentials.Current(resourceId).ToListAsync(ct);
+        var (fresh, _) = product.IssueCredential(resource, now)!.Value;
         db.Credentials.Add(fresh);
         foreach (var old in current)
         {

@@ -7,7 +7,7 @@ using static AddonProvider.Web.Dashboard.Html;
 namespace AddonProvider.Web.Credentials;
 
 /// <summary>
-/// The customer's "Rotate" on the Kafka and Inference pages. The button leads to a confirmation page (a GET that
+/// The customer's "Rotate" on the pages of products that issue credentials. The button leads to a confirmation page (a GET that
 /// changes nothing) whose antiforgery-protected form does the rotation — no script needed for the "are you sure".
 /// </summary>
 public static class RotationDashboard

@@ -1,6 +1,6 @@
 using AddonProvider.Data;
-using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Sso;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -46,15 +46,22 @@ public static class DashboardEndpoints
     public static ContentHttpResult NotFound(HttpContext http) =>
         Page.Message(http, StatusCodes.Status404NotFound, "Not found", "There is nothing here for this session.");
 
-    private static RedirectHttpResult Home(HttpContext http) => TypedResults.Redirect(http.Resource().ProductId switch
-    {
-        CatalogDefinition.MobiLoud => $"/dashboard/{http.Resource().Id}/mobiloud",
-        CatalogDefinition.KafkaCluster => $"/dashboard/{http.Resource().Id}/kafka",
-        _ => $"/dashboard/{http.Resource().Id}/inference",
-    });
+    private static RedirectHttpResult Home(HttpContext http, Products products) =>
+        TypedResults.Redirect($"/dashboard/{http.Resource().Id}/{products.Info(http.Resource().ProductId)!.DashboardPath}");
 
-    /// <summary>Every product route also checks the product, so a Kafka session cannot open MobiLoud pages of its id.</summary>
-    public static RouteGroupBuilder ForProduct(this RouteGroupBuilder dashboard, string productId, string prefix) =>
-        dashboard.MapGroup(prefix).AddEndpointFilter(async (ctx, next) =>
-            ctx.HttpContext.Resource().ProductId == productId ? await next(ctx) : NotFound(ctx.HttpContext));
+    /// <summary>
+    /// Each registered product's pages under <c>/dashboard/{id}/{its path}</c>. Every product route also checks the product,
+    /// so a session of one product cannot open another product's pages under its own id.
+    /// </summary>
+    public static void MapProductPages(this RouteGroupBuilder dashboard)
+    {
+        foreach (var product in dashboard.ServiceProvider().GetServices<ProductRegistration>())
+        {
+            var productId = product.Info.Id;
+            product.MapDashboard(dashboard.MapGroup("/" + product.Info.DashboardPath).AddEndpointFilter(async (ctx, next) =>
+                ctx.HttpContext.Resource().ProductId == productId ? await next(ctx) : NotFound(ctx.HttpContext)));
+        }
+    }
+
+    private static IServiceProvider ServiceProvider(this IEndpointRouteBuilder builder) => builder.ServiceProvider;
 }

@@ -1,4 +1,4 @@
-using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Sso;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,14 +13,9 @@ public static class Page
 
     public static ContentHttpResult Render(HttpContext http, string title, Html body, int status = StatusCodes.Status200OK, Html? nav = null)
     {
-        var productId = http.User.FindFirst("product")?.Value;
-        var product = productId switch
-        {
-            CatalogDefinition.MobiLoud => "MobiLoud",
-            CatalogDefinition.KafkaCluster => "KafkaCluster",
-            CatalogDefinition.Inference => "Inference",
-            _ => "Add-on",
-        };
+        var product = http.User.FindFirst("product")?.Value is { } productId
+            ? http.RequestServices.GetRequiredService<Products>().Info(productId)?.Name ?? "Add-on"
+            : "Add-on";
         var resourceId = http.User.ResourceId();
         var signedIn = resourceId is not null;
         var html = H($"""

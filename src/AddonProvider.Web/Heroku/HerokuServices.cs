@@ -38,6 +38,7 @@ public static class HerokuServices
         services.AddJob<ExchangeGrantJob>(JobKinds.ExchangeGrant);
         services.AddJob<RefreshOwnerEmailJob>(JobKinds.RefreshOwnerEmail);
         services.AddJob<RefreshStaleOwnerEmailsJob>(JobKinds.RefreshStaleOwnerEmails);
+        services.AddRecurringJob(JobKinds.RefreshStaleOwnerEmails, "40 3 * * *"); // daily
         return services;
     }
 }

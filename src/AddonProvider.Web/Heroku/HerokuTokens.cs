@@ -1,6 +1,8 @@
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Audit;
+using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
@@ -16,17 +18,9 @@ public sealed class NoPlatformTokenException(Guid resourceId)
 /// out access tokens. Renewals happen under a row lock so two jobs never spend the same grant or refresh token.
 /// </summary>
 public sealed class HerokuTokens(
-    AddonDbContext db, SecretBox secrets, HerokuOAuthClient oauth, AddonCredentials addons, HerokuOptions options, TimeProvider clock)
+    AddonDbContext db, SecretBox secrets, HerokuOAuthClient oauth, AddonCredentials addons, Products products, HerokuOptions options, TimeProvider clock)
 {
     public const string Actor = "heroku-oauth";
-
-    /// <summary>On the provision's request path: one row in the caller's unit of work, no HTTP.</summary>
-    public static void AddGrant(AddonDbContext db, SecretBox secrets, Guid resourceId, string code, DateTime expiresAt, DateTime now) =>
-        db.HerokuTokens.Add(new HerokuToken
-        {
-            ResourceId = resourceId, GrantCodeCiphertext = secrets.Encrypt(code), GrantExpiresAt = expiresAt,
-            CreatedAt = now, UpdatedAt = now,
-        });
 
     /// <summary>Exchanges a pending grant; a no-op when it was already exchanged. Follow-up jobs go in the same commit.</summary>
     public async Task ExchangeGrantAsync(Guid resourceId, CancellationToken ct)
@@ -48,8 +42,7 @@ public sealed class HerokuTokens(
                 row.GrantCodeCiphertext = null;
                 db.AuditLog.Add(AuditLog.Entry(now, Actor, "oauth_grant_exchanged", resource));
                 db.Enqueue(JobKinds.RefreshOwnerEmail, resourceId.ToString(), now);
-                if (resource is { ProductId: Data.Catalog.CatalogDefinition.KafkaCluster, State: ResourceState.Provisioning })
-                    db.Enqueue(JobKinds.FinishKafkaProvisioning, resourceId.ToString(), now);
+                products.For(resource.ProductId).AfterGrantExchanged(db, resource, now);
             }
             catch (OAuthRejectedException e)
             {

@@ -3,7 +3,7 @@ namespace AddonProvider.Web.Hosting;
 /// <summary>
 /// Headers for the pages customers see, set in one place for every dashboard and SSO answer (pages, errors,
 /// 404s alike). The dashboard runs only our own scripts (plus Heroku's boomerang nav), never inline ones, so a
-/// value a customer typed can never execute. The MobiLoud preview frames the customer's own site, hence
+/// value a customer typed can never execute. An app preview frames the customer's own site, hence
 /// frame-src allows any http(s) origin.
 /// </summary>
 public static class SecurityHeaders
@@ -23,7 +23,7 @@ public static class SecurityHeaders
         if (path.StartsWithSegments("/dashboard") || path.StartsWithSegments("/sso"))
         {
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XFrameOptions = "SAMEORIGIN"; // the MobiLoud preview frames our own page
+            headers.XFrameOptions = "SAMEORIGIN"; // an app preview frames our own page
         }
         return next(context);
     });

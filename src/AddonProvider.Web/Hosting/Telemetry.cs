@@ -28,7 +28,7 @@ public static class Telemetry
     public static readonly Counter<long> NotificationsSent =
         Meter.CreateCounter<long>("addon.notifications.delivered", description: "Security notices delivered, by outcome");
     public static readonly Counter<long> RateLimitRejections =
-        Meter.CreateCounter<long>("addon.inference.rate_limited", description: "Inference requests refused by a rate limit, by model");
+        Meter.CreateCounter<long>("addon.rate_limited", description: "Requests refused by a rate limit, by product and limit");
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services, Settings settings)
     {

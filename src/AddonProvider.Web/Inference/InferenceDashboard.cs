@@ -15,15 +15,14 @@ namespace AddonProvider.Web.Inference;
 /// <summary>The Inference dashboard: the attached model and its limits, the last 30 days of use, the key (masked, revealed on demand), a curl example.</summary>
 public static class InferenceDashboard
 {
-    public static RouteGroupBuilder MapInferenceDashboard(this RouteGroupBuilder dashboard)
+    /// <summary>Maps the pages under <c>/dashboard/{id}/inference</c> (the group is already limited to Inference sessions).</summary>
+    public static void MapPages(RouteGroupBuilder group)
     {
-        var group = dashboard.ForProduct(CatalogDefinition.Inference, "/inference");
         group.MapGet("/", (HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, TimeProvider clock, CancellationToken ct) =>
             PageAsync(http, db, catalog, secrets, urls, clock, reveal: false, ct));
         group.MapPost("/reveal", (IFormCollection _, HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, TimeProvider clock, CancellationToken ct) =>
             PageAsync(http, db, catalog, secrets, urls, clock, reveal: true, ct));
         group.MapRotation("inference", "key");
-        return group;
     }
 
     private static async Task<ContentHttpResult> PageAsync(HttpContext http, AddonDbContext db, CatalogCache catalog, SecretBox secrets, PublicUrls urls, TimeProvider clock, bool reveal, CancellationToken ct)

@@ -1,3 +1,4 @@
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +14,7 @@ public static class InferenceEndpoints
 
     public static IServiceCollection AddInference(this IServiceCollection services, Settings settings)
     {
+        services.AddProduct<InferenceProduct>(InferenceProduct.Facts, InferenceDashboard.MapPages);
         var inference = InferenceSettings.From(settings);
         services.AddSingleton(inference);
         services.AddSingleton<InferenceKeys>();

@@ -51,8 +51,13 @@ public static class JobsServices
         }
         services.AddSingleton(RetentionOptions.From(settings));
         services.AddJob<RetentionPurgeJob>(JobKinds.PurgeDeprovisioned);
+        services.AddRecurringJob(JobKinds.PurgeDeprovisioned, "17 * * * *"); // hourly
         return services;
     }
+
+    /// <summary>Runs <paramref name="kind"/> on a cron schedule (worker processes register it with Hangfire at start-up).</summary>
+    public static IServiceCollection AddRecurringJob(this IServiceCollection services, string kind, string cron) =>
+        services.AddSingleton(new RecurringJob(kind, cron));
 
     /// <summary>Registers a job class under its kind; the outbox and Hangfire refer to it by that kind only.</summary>
     public static IServiceCollection AddJob<TJob>(this IServiceCollection services, string kind) where TJob : class, IJob =>

@@ -15,11 +15,9 @@ namespace AddonProvider.Web.Kafka;
 /// <summary>The KafkaCluster dashboard: quotas against use, topics, consumer groups, connection details, snippets.</summary>
 public static class KafkaDashboard
 {
-    public static IServiceCollection AddKafkaDashboard(this IServiceCollection services) => services.AddScoped<KafkaAdmin>().AddScoped<Loader>();
-
-    public static RouteGroupBuilder MapKafkaDashboard(this RouteGroupBuilder dashboard)
+    /// <summary>Maps the pages under <c>/dashboard/{id}/kafka</c> (the group is already limited to KafkaCluster sessions).</summary>
+    public static void MapPages(RouteGroupBuilder group)
     {
-        var group = dashboard.ForProduct(CatalogDefinition.KafkaCluster, "/kafka");
         group.MapGet("/", (HttpContext http, Loader load, CancellationToken ct) => load.PageAsync(http, null, [], false, ct));
         group.MapPost("/reveal", (IFormCollection _, HttpContext http, Loader load, CancellationToken ct) => load.PageAsync(http, null, [], true, ct));
         group.MapPost("/topics", CreateTopic);
@@ -27,7 +25,6 @@ public static class KafkaDashboard
         group.MapPost("/groups", CreateGroup);
         group.MapPost("/groups/delete", DeleteGroup);
         group.MapRotation("kafka", "credentials");
-        return group;
     }
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> CreateTopic(IFormCollection form, HttpContext http, KafkaAdmin admin, Loader load, CancellationToken ct)

@@ -5,7 +5,6 @@ using AddonProvider.Web.Audit;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Jobs;
-using AddonProvider.Web.Provisioning;
 using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Kafka;
@@ -67,7 +66,7 @@ public sealed class TearDownKafkaClusterJob(AddonDbContext db, IKafkaClusterAdmi
 /// deprovision that arrives meanwhile stops what is still pending. Past ASYNC_PROVISION_WINDOW the resource is failed.
 /// </summary>
 public sealed class FinishKafkaProvisioningJob(
-    AddonDbContext db, KafkaClusterSetup setup, PlatformApiClient platform, ConfigVars configVars, HerokuOptions options, TimeProvider clock,
+    AddonDbContext db, KafkaClusterSetup setup, PlatformApiClient platform, KafkaProduct product, HerokuOptions options, TimeProvider clock,
     ILogger<FinishKafkaProvisioningJob> logger) : IJob
 {
     public const string Actor = "kafka-provisioner";
@@ -87,7 +86,7 @@ public sealed class FinishKafkaProvisioningJob(
         var credential = await db.Credentials.AsNoTracking()
             .Where(c => c.ResourceId == id && c.Kind == CredentialKind.KafkaScram && c.RevokedAt == null && c.ExpiresAt == null)
             .OrderByDescending(c => c.Id).FirstAsync(ct);
-        var config = configVars.Render(resource, credential);
+        var config = product.RenderConfig(resource, credential);
 
         if (await StillProvisioningAsync(id, ct) is null) return;
         await platform.UpdateConfigAsync(id, config, ct);
@@ -140,7 +139,7 @@ public sealed class SweepKafkaProvisioningJob(AddonDbContext db, TimeProvider cl
         var ids = await db.Resources
             .Where(r => r.ProductId == CatalogDefinition.KafkaCluster && r.State == ResourceState.Provisioning && r.CreatedAt < before)
             .Select(r => r.Id).Take(1000).ToListAsync(ct);
-        foreach (var id in ids) db.Enqueue(JobKinds.FinishKafkaProvisioning, id.ToString(), now);
+        foreach (var id in ids) db.Enqueue(KafkaJobKinds.FinishProvisioning, id.ToString(), now);
         await db.SaveChangesAsync(ct);
     }
 }

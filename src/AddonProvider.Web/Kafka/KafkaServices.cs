@@ -1,18 +1,25 @@
+using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Jobs;
 
 namespace AddonProvider.Web.Kafka;
 
 public static class KafkaServices
 {
-    public static IServiceCollection AddKafka(this IServiceCollection services)
+    /// <summary>The KafkaCluster product: its type, the cluster it administers, its jobs and its dashboard.</summary>
+    public static IServiceCollection AddKafka(this IServiceCollection services, Settings settings)
     {
+        services.AddProduct<KafkaProduct>(KafkaProduct.Facts, KafkaDashboard.MapPages);
+        services.AddSingleton(KafkaBrokers.From(settings));
         services.AddScoped<IKafkaClusterAdmin, PostgresKafkaClusterAdmin>();
         services.AddScoped<KafkaClusterSetup>();
-        services.AddJob<SetUpKafkaClusterJob>(JobKinds.SetUpKafkaCluster);
-        services.AddJob<FinishKafkaProvisioningJob>(JobKinds.FinishKafkaProvisioning);
-        services.AddJob<ApplyKafkaQuotasJob>(JobKinds.ApplyKafkaQuotas);
-        services.AddJob<TearDownKafkaClusterJob>(JobKinds.TearDownKafkaCluster);
-        services.AddJob<SweepKafkaProvisioningJob>(JobKinds.SweepKafkaProvisioning);
+        services.AddScoped<KafkaAdmin>().AddScoped<KafkaDashboard.Loader>();
+        services.AddJob<SetUpKafkaClusterJob>(KafkaJobKinds.SetUpCluster);
+        services.AddJob<FinishKafkaProvisioningJob>(KafkaJobKinds.FinishProvisioning);
+        services.AddJob<ApplyKafkaQuotasJob>(KafkaJobKinds.ApplyQuotas);
+        services.AddJob<TearDownKafkaClusterJob>(KafkaJobKinds.TearDownCluster);
+        services.AddJob<SweepKafkaProvisioningJob>(KafkaJobKinds.SweepProvisioning);
+        services.AddRecurringJob(KafkaJobKinds.SweepProvisioning, "*/10 * * * *"); // every 10 minutes
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,19 +11,20 @@ namespace AddonProvider.Web.MobiLoud;
 /// <summary>The MobiLoud dashboard: website URL on first visit, the five section editors and the preview.</summary>
 public static class MobiLoudEndpoints
 {
+    /// <summary>The MobiLoud product: its type, the app store behind the dashboard and publishing.</summary>
     public static IServiceCollection AddMobiLoud(this IServiceCollection services) =>
-        services.AddScoped<AppStore>().AddScoped<PublishingService>()
+        services.AddProduct<MobiLoudProduct>(MobiLoudProduct.Facts, MapPages)
+            .AddScoped<AppStore>().AddScoped<PublishingService>()
             .AddJob<NotifyOperatorsJob>(NotifyOperatorsJob.Kind);
 
-    public static RouteGroupBuilder MapMobiLoudDashboard(this RouteGroupBuilder dashboard)
+    /// <summary>Maps the pages under <c>/dashboard/{id}/mobiloud</c> (the group is already limited to MobiLoud sessions).</summary>
+    public static void MapPages(RouteGroupBuilder group)
     {
-        var group = dashboard.ForProduct(CatalogDefinition.MobiLoud, "/mobiloud");
         group.MapGet("/", Start);
         group.MapPost("/website", SetWebsite);
         group.MapGet("/{section:regex(^(menu|colors|notifications|settings|advanced)$)}", Show);
         group.MapPost("/{section:regex(^(menu|colors|notifications|settings|advanced)$)}", Save);
         group.MapPublishing();
-        return group;
     }
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Start(HttpContext http, AppStore store, CancellationToken ct)

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Security.Claims;
+using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Errors;
-using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,8 +14,18 @@ public static class ProvisioningEndpoints
 {
     public const long MaxBodyBytes = 64 * 1024;
 
-    public static IServiceCollection AddProvisioning(this IServiceCollection services) =>
-        services.AddScoped<ProvisioningService>().AddSingleton<ConfigVars>();
+    /// <summary>The Partner API: Heroku's Basic auth (each product's secrets) and the provisioning protocol.</summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, Settings settings)
+    {
+        services.AddSingleton(sp => AddonCredentials.From(settings, sp.GetServices<ProductInfo>()));
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, HerokuBasicAuthentication>(HerokuBasicAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(HerokuPartnerAuth.Policy, p => p
+                .AddAuthenticationSchemes(HerokuBasicAuthentication.SchemeName)
+                .RequireClaim(HerokuBasicAuthentication.ProductClaim));
+        return services.AddScoped<ProvisioningService>();
+    }
 
     public static RouteGroupBuilder MapProvisioningEndpoints(this IEndpointRouteBuilder app)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using AddonProvider.Data.Catalog;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Security.Mail;
@@ -43,7 +42,7 @@ public sealed class AdvisoryEmail(MailSettings mail, PublicUrls urls)
                 .Append(parent.PublishedAt?.ToString("yyyy-MM-dd") ?? "").AppendLine(".");
         t.AppendLine().AppendLine("Your affected add-ons:");
         foreach (var r in resources)
-            t.Append("  - ").Append(CatalogDefinition.ProductIds.Contains(r.ProductId) ? r.ProductId : "add-on").Append(' ')
+            t.Append("  - ").Append(r.ProductId).Append(' ')
                 .Append(r.Name ?? r.Id.ToString()).Append(" (plan ").Append(r.Plan).Append(", id ").Append(r.Id).AppendLine(")");
         Section(t, "What happened", a.Summary);
         Section(t, "How to check whether you are exposed", a.Assessment);

@@ -30,13 +30,13 @@ public static partial class AdvisoryValidation
         var affected = input.Affected ?? new AffectedInput(null, null, null, null, null, null, null);
         var products = (affected.Products ?? []).Select(p => p?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
         if (products.FirstOrDefault(p => catalog.Product(p) is null) is { } badProduct)
-            return Invalid("affected.products", $"'{badProduct}' is not a product (mobiloud, kafkacluster, inference)");
+            return Invalid("affected.products", $"'{badProduct}' is not a product ({string.Join(", ", catalog.ProductIds)})");
         var plans = (affected.Plans ?? []).Select(p => p?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
         foreach (var plan in plans)
         {
             var parts = plan.Split(':');
             if (parts.Length != 2 || catalog.Plan(parts[0], parts[1]) is null)
-                return Invalid("affected.plans", $"'{plan}' is not a known plan written as product:plan, e.g. kafkacluster:standard");
+                return Invalid("affected.plans", $"'{plan}' is not a known plan written as product:plan, e.g. {Example(catalog)}");
         }
         var regions = (affected.Regions ?? []).Select(r => r?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
         if (regions.FirstOrDefault(r => !Regions.Supported.Contains(r)) is { } badRegion)
@@ -76,4 +76,8 @@ public static partial class AdvisoryValidation
     }
 
     private static Failure Invalid(string field, string problem) => Failure.Unprocessable($"{field} {problem}.");
+
+    private static string Example(CatalogSnapshot catalog) =>
+        catalog.ProductIds.Select(id => catalog.PlansOf(id).FirstOrDefault()).FirstOrDefault(p => p is not null) is { } plan
+            ? $"{plan.ProductId}:{plan.Slug}" : "product:plan";
 }

@@ -1,6 +1,6 @@
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
-using AddonProvider.Web.Heroku;
 using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Sso;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AddonProvider.Data;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 
 namespace AddonProvider.Benchmarks.Inference;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Sso;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

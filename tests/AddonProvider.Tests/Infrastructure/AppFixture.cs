@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using AddonProvider.Data;
 using AddonProvider.Web;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,3 +1,4 @@
+using AddonProvider.Web.Kafka;
 using System.Net;
 using System.Text.Json;
 using AddonProvider.Data.Entities;
@@ -102,7 +103,7 @@ public sealed class AsyncKafkaProvisioningTests(HerokuFixture app) : IClassFixtu
         });
         var before = await SnapshotAsync();
 
-        foreach (var kind in new[] { JobKinds.FinishKafkaProvisioning, JobKinds.SetUpKafkaCluster, JobKinds.ExchangeGrant })
+        foreach (var kind in new[] { KafkaJobKinds.FinishProvisioning, KafkaJobKinds.SetUpCluster, JobKinds.ExchangeGrant })
         {
             await app.RunJobAsync(kind, id.ToString());
             await app.RunJobAsync(kind, id.ToString());
@@ -127,7 +128,7 @@ public sealed class AsyncKafkaProvisioningTests(HerokuFixture app) : IClassFixtu
             await using var db = app.Db();
             return await db.HerokuTokens.AnyAsync(t => t.ResourceId == id && t.AccessTokenCiphertext != null);
         }, "the tokens to be stored");
-        await app.RunJobAsync(JobKinds.FinishKafkaProvisioning, id.ToString());
+        await app.RunJobAsync(KafkaJobKinds.FinishProvisioning, id.ToString());
         await app.WaitForJobsToFinishAsync(id.ToString()); // and whatever the exchange queued has run too
 
         Assert.Empty(LifecycleCalls(id));

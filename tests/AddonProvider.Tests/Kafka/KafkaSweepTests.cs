@@ -31,9 +31,9 @@ public sealed class KafkaSweepFixture : HerokuFixture
         await Eventually(() =>
         {
             using var connection = storage.GetConnection();
-            return Task.FromResult(connection.GetRecurringJobs().Any(j => j.Id == JobKinds.SweepKafkaProvisioning));
+            return Task.FromResult(connection.GetRecurringJobs().Any(j => j.Id == KafkaJobKinds.SweepProvisioning));
         }, "the recurring jobs to be registered");
-        App.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(JobKinds.SweepKafkaProvisioning);
+        App.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(KafkaJobKinds.SweepProvisioning);
     }
 }
 
@@ -74,9 +74,9 @@ public sealed class KafkaSweepTests(KafkaSweepFixture app) : IClassFixture<Kafka
     /// <summary>Waits until Hangfire's latest job for the resource has run (succeeded, or failed into a retry).</summary>
     private Task WaitForJobRunAsync(Guid id, int jobs) =>
         Eventually(async () =>
-            (await app.HangfireJobsAsync(JobKinds.FinishKafkaProvisioning, id.ToString())) is var states && states.Count >= jobs && states[^1].Split('|')[0] is "Succeeded" or "Scheduled",
+            (await app.HangfireJobsAsync(KafkaJobKinds.FinishProvisioning, id.ToString())) is var states && states.Count >= jobs && states[^1].Split('|')[0] is "Succeeded" or "Scheduled",
             because: $"finishing job {jobs} for {id} to have run",
-            state: async () => $"jobs: {string.Join("; ", await app.HangfireJobsAsync(JobKinds.FinishKafkaProvisioning, id.ToString()))}");
+            state: async () => $"jobs: {string.Join("; ", await app.HangfireJobsAsync(KafkaJobKinds.FinishProvisioning, id.ToString()))}");
 
     private async Task<string> SnapshotAsync(params Guid[] ids)
     {
@@ -106,11 +106,11 @@ public sealed class KafkaSweepTests(KafkaSweepFixture app) : IClassFixture<Kafka
         var callMark = app.LastCallSeq;
         try
         {
-            await app.RunJobAsync(JobKinds.SweepKafkaProvisioning, "");
+            await app.RunJobAsync(KafkaJobKinds.SweepProvisioning, "");
 
             // The two older ones get another finishing attempt; the new one is left to its own first attempt.
             Assert.Equal(
-                new[] { expired, inside }.Select(id => (JobKinds.FinishKafkaProvisioning, id.ToString())).Order(),
+                new[] { expired, inside }.Select(id => (KafkaJobKinds.FinishProvisioning, id.ToString())).Order(),
                 (await OutboxSinceAsync(outboxMark)).Order());
 
             // Past the window: failed, the reason audited, and Heroku is neither given config nor told it is provisioned.
@@ -126,11 +126,11 @@ public sealed class KafkaSweepTests(KafkaSweepFixture app) : IClassFixture<Kafka
             // Inside the window: the attempt ran (and failed for want of a token, to be retried); the resource stays provisioning.
             await WaitForJobRunAsync(inside, jobs: 1);
             // Hangfire cuts the reason short; "Resource {id} has" is how NoPlatformTokenException's message begins.
-            Assert.StartsWith($"Scheduled|Retry attempt 1 of 12: Resource {inside} has", (await app.HangfireJobsAsync(JobKinds.FinishKafkaProvisioning, inside.ToString()))[^1]);
-            Assert.Contains(app.Logs, l => l.Contains($"{JobKinds.FinishKafkaProvisioning} {inside} failed"));
+            Assert.StartsWith($"Scheduled|Retry attempt 1 of 12: Resource {inside} has", (await app.HangfireJobsAsync(KafkaJobKinds.FinishProvisioning, inside.ToString()))[^1]);
+            Assert.Contains(app.Logs, l => l.Contains($"{KafkaJobKinds.FinishProvisioning} {inside} failed"));
             Assert.Equal(ResourceState.Provisioning, await app.StateAsync(inside));
             Assert.Equal(ResourceState.Provisioning, await app.StateAsync(recent));
-            Assert.Empty(await app.HangfireJobsAsync(JobKinds.FinishKafkaProvisioning, recent.ToString()));
+            Assert.Empty(await app.HangfireJobsAsync(KafkaJobKinds.FinishProvisioning, recent.ToString()));
             await using (var db = app.Db())
                 Assert.False(await db.AuditLog.AnyAsync(a => (a.ResourceId == inside || a.ResourceId == recent) && a.Action == "provision_failed"));
             Assert.DoesNotContain(app.Heroku.Calls, c => c.Seq > callMark); // no config, no actions/provision for anyone
@@ -138,8 +138,8 @@ public sealed class KafkaSweepTests(KafkaSweepFixture app) : IClassFixture<Kafka
             // A second sweep: the failed one is no longer swept; the one inside its window gets one more attempt, which changes nothing.
             var snapshot = await SnapshotAsync(expired, inside, recent);
             outboxMark = await LastOutboxIdAsync();
-            await app.RunJobAsync(JobKinds.SweepKafkaProvisioning, "");
-            Assert.Equal([(JobKinds.FinishKafkaProvisioning, inside.ToString())], await OutboxSinceAsync(outboxMark));
+            await app.RunJobAsync(KafkaJobKinds.SweepProvisioning, "");
+            Assert.Equal([(KafkaJobKinds.FinishProvisioning, inside.ToString())], await OutboxSinceAsync(outboxMark));
             await WaitForJobRunAsync(inside, jobs: 2);
             Assert.Equal(snapshot, await SnapshotAsync(expired, inside, recent));
         }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AddonProvider.Data.Catalog;
+using AddonProvider.Web;
 using AddonProvider.Web.Configuration;
-using AddonProvider.Web.Heroku;
+using AddonProvider.Web.Provisioning;
 using Microsoft.Extensions.Configuration;
 
 namespace AddonProvider.Tests.Platform;
@@ -12,7 +13,8 @@ public sealed class ManifestTests
     private static JsonObject Manifest(string product, Dictionary<string, string?>? env = null)
     {
         var settings = new Settings(new ConfigurationBuilder().AddInMemoryCollection(env ?? []).Build(), isProduction: false);
-        return Manifests.For(product, AddonCredentials.From(settings), PublicUrls.From(settings), devPort: 5000);
+        var info = AddonProviderApp.Products.Single(p => p.Id == product);
+        return Manifests.For(info, AddonCredentials.From(settings, AddonProviderApp.Products), PublicUrls.From(settings), devPort: 5000);
     }
 
     [Theory]

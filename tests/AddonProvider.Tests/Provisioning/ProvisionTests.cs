@@ -1,3 +1,4 @@
+using AddonProvider.Web;
 using System.Net;
 using System.Text.Json;
 using AddonProvider.Data.Entities;
@@ -21,7 +22,7 @@ public sealed class ProvisionTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(uuid.ToString(), body.GetProperty("id").GetString());
         Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("message").GetString()));
         var config = body.GetProperty("config").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
-        Assert.Equal(ConfigVars.Names(product).Order(), config.Keys.Order());
+        Assert.Equal(AddonProviderApp.Products.Single(p => p.Id == product).ConfigVarNames.Order(), config.Keys.Order());
         Assert.All(config.Values, v => Assert.False(string.IsNullOrEmpty(v)));
 
         await using var db = app.Db();

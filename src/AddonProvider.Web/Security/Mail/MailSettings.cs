@@ -5,7 +5,7 @@ namespace AddonProvider.Web.Security.Mail;
 /// <summary>
 /// Outgoing mail. SMTP_URL (smtp://user:pass@host:port, or smtps:// for TLS on connect) sends through that server;
 /// without it (Development only) each message is written as an .eml file under the app's data folder.
-/// OPERATORS_EMAIL is where mail for our own team goes (MobiLoud publishing requests).
+/// OPERATORS_EMAIL is where mail for our own team goes (publishing requests, say).
 /// </summary>
 public sealed record MailSettings(Uri? SmtpUrl, string From, string FileDirectory, int BatchSize, int MaxAttempts, string OperatorsEmail)
 {

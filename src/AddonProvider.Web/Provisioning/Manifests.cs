@@ -1,18 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
-using AddonProvider.Web.Provisioning;
 
-namespace AddonProvider.Web.Heroku;
+namespace AddonProvider.Web.Provisioning;
 
 /// <summary>The Heroku v3 add-on manifest of each product, as `manifest &lt;product&gt;` prints it.</summary>
 public static class Manifests
 {
-    public static JsonObject For(string productId, AddonCredentials credentials, PublicUrls urls, int devPort)
+    public static JsonObject For(ProductInfo info, AddonCredentials credentials, PublicUrls urls, int devPort)
     {
-        var product = CatalogDefinition.Products.Single(p => p.Id == productId);
-        var secrets = credentials.For(productId)!;
+        var product = CatalogDefinition.Products.Single(p => p.Id == info.Id);
+        var secrets = credentials.For(info.Id)!;
         // Heroku refuses non-https production URLs; in Development PUBLIC_BASE_URL is http://localhost, so the
         // scheme is forced here and the real address comes from PUBLIC_BASE_URL in Production.
         var production = new UriBuilder(urls.BaseUrl) { Scheme = "https", Port = urls.BaseUrl.IsDefaultPort ? -1 : urls.BaseUrl.Port }.Uri;
@@ -24,7 +24,7 @@ public static class Manifests
             ["api"] = new JsonObject
             {
                 ["config_vars_prefix"] = product.ConfigVarPrefix,
-                ["config_vars"] = new JsonArray([.. ConfigVars.Names(productId).Select(n => JsonValue.Create(n))]),
+                ["config_vars"] = new JsonArray([.. info.ConfigVarNames.Select(n => JsonValue.Create(n))]),
                 ["password"] = secrets.Password,
                 ["sso_salt"] = secrets.SsoSalt,
                 ["regions"] = new JsonArray([.. Regions.Supported.Select(r => JsonValue.Create(r))]),

@@ -1,23 +1,23 @@
-using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
 
-namespace AddonProvider.Web.Heroku;
+namespace AddonProvider.Web.Provisioning;
 
 /// <summary>`manifest &lt;product&gt;`: prints that add-on's manifest JSON on stdout and nothing else.</summary>
 public static class ManifestCommand
 {
-    public static int Run(string productId)
+    public static int Run(string productId, IReadOnlyList<ProductInfo> products)
     {
-        if (!CatalogDefinition.ProductIds.Contains(productId))
+        if (products.FirstOrDefault(p => p.Id == productId) is not { } info)
         {
-            Console.Error.WriteLine($"unknown product '{productId}'; one of: {string.Join(", ", CatalogDefinition.ProductIds)}");
+            Console.Error.WriteLine($"unknown product '{productId}'; one of: {string.Join(", ", products.Select(p => p.Id))}");
             return 2;
         }
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var settings = new Settings(configuration, HostEnvironment.Resolve([]) == Environments.Production);
         try
         {
-            var manifest = Manifests.For(productId, AddonCredentials.From(settings), PublicUrls.From(settings), devPort: 5000);
+            var manifest = Manifests.For(info, AddonCredentials.From(settings, products), PublicUrls.From(settings), devPort: 5000);
             Console.Out.Write(Manifests.Print(manifest));
             return 0;
         }

@@ -1,7 +1,7 @@
-using AddonProvider.Data.Catalog;
+using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
 
-namespace AddonProvider.Web.Heroku;
+namespace AddonProvider.Web.Provisioning;
 
 /// <summary>The secrets one add-on shares with Heroku: Basic-auth password, SSO salt and OAuth client secret.</summary>
 public sealed record AddonSecrets(
@@ -27,8 +27,9 @@ public sealed class AddonCredentials
     public static string DevSsoSalt(string productId) => $"dev-{productId}-sso-salt-not-for-production";
     public static string DevOAuthSecret(string productId) => $"dev-{productId}-oauth-client-secret";
 
-    public static AddonCredentials From(Settings settings) => new(
-        CatalogDefinition.ProductIds.ToDictionary(id => id, id =>
+    /// <summary>The secrets of every registered product, from ADDON_&lt;PRODUCT&gt;_* variables.</summary>
+    public static AddonCredentials From(Settings settings, IEnumerable<ProductInfo> products) => new(
+        products.Select(p => p.Id).ToDictionary(id => id, id =>
         {
             var env = $"ADDON_{id.ToUpperInvariant()}";
             return new AddonSecrets(

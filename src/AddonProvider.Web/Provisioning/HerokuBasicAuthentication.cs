@@ -7,7 +7,7 @@ using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace AddonProvider.Web.Heroku;
+namespace AddonProvider.Web.Provisioning;
 
 /// <summary>
 /// HTTP Basic for the Partner API: user = product id, password = that add-on's manifest password.

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AddonProvider.Web.Catalog;
+
+/// <summary>A registered product: its static facts and how its dashboard pages are mapped under <c>/dashboard/{id}/{path}</c>.</summary>
+public sealed record ProductRegistration(ProductInfo Info, Action<RouteGroupBuilder> MapDashboard);
+
+/// <summary>The product types of this process, by product id. Scoped: a product's hooks share the request's unit of work.</summary>
+public sealed class Products(IServiceProvider services, IEnumerable<ProductRegistration> registrations)
+{
+    private readonly Dictionary<string, ProductRegistration> _byId = registrations.ToDictionary(r => r.Info.Id);
+
+    /// <summary>The product type of <paramref name="productId"/>; every id that reaches here came from an authenticated caller or our own rows.</summary>
+    public AddonProduct For(string productId) => services.GetRequiredKeyedService<AddonProduct>(productId);
+
+    public ProductInfo? Info(string productId) => _byId.GetValueOrDefault(productId)?.Info;
+
+    public IEnumerable<ProductInfo> All => _byId.Values.Select(r => r.Info);
+}
+
+public static class ProductServices
+{
+    /// <summary>Registers one product type under its id. Each product folder calls this from its own <c>AddXxx</c>.</summary>
+    public static IServiceCollection AddProduct<TProduct>(this IServiceCollection services, ProductInfo info, Action<RouteGroupBuilder> mapDashboard)
+        where TProduct : AddonProduct
+    {
+        services.AddScoped<TProduct>(); // its own folder's jobs may ask for it by type
+        services.AddKeyedScoped<AddonProduct>(info.Id, (sp, _) => sp.GetRequiredService<TProduct>());
+        services.AddSingleton(new ProductRegistration(info, mapDashboard));
+        services.AddSingleton(info);
+        services.TryAddScoped<Products>();
+        return services;
+    }
+}
