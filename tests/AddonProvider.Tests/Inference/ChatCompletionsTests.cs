@@ -105,21 +105,28 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
     public async Task Chat_Stream_ChunksArriveAsTheUpstreamSendsThem_WithKeepAlivesWhileItIsSilent()
     {
         var (_, key) = await app.KeyAsync("qwen3-235b");
-        using var response = await app.ChatAsync(key, SeedChat(stream: true, last: "slow"), HttpCompletionOption.ResponseHeadersRead);
+        // The upstream sends its first chunk, then stays silent until released.
+        using var response = await app.ChatAsync(key, SeedChat(stream: true, last: "hold"), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 
-        var lines = new List<(string Line, long Ms)>();
-        var clock = Stopwatch.StartNew();
-        while (await reader.ReadLineAsync() is { } line) lines.Add((line, clock.ElapsedMilliseconds));
+        async Task<List<string>> ReadUntilTwoKeepAlivesAsync()
+        {
+            var read = new List<string>();
+            while (read.Count(l => l == ": keep-alive") < 2)
+                read.Add(await reader.ReadLineAsync() ?? throw new InvalidOperationException($"the stream ended while the upstream was silent: {string.Join(" | ", read)}"));
+            return read;
+        }
+        var whileSilent = await Eventually(ReadUntilTwoKeepAlivesAsync(), because: "two keep-alives while the upstream is silent");
+        // We relayed the first chunk at once, then kept the line warm; nothing else came meanwhile.
+        var firstData = whileSilent.FindIndex(l => l.StartsWith("data: "));
+        Assert.True(firstData >= 0 && firstData < whileSilent.IndexOf(": keep-alive"), $"the first chunk was held back instead of relayed as it arrived: {string.Join(" | ", whileSilent)}");
+        Assert.Single(whileSilent, l => l.StartsWith("data: "));
 
-        var firstData = lines.First(l => l.Line.StartsWith("data: "));
-        var keepAlives = lines.Where(l => l.Line == ": keep-alive").ToList();
-        // The upstream pauses 2.5 s after its first chunk; we relay that chunk at once, then keep the line warm.
-        Assert.True(keepAlives.Count >= 2, string.Join(" | ", lines));
-        Assert.True(firstData.Ms < keepAlives[0].Ms, "the first chunk was held back instead of relayed as it arrived");
-        Assert.Equal("data: [DONE]", lines.Last(l => l.Line.Length > 0).Line);
-        Assert.Equal(FakeChatUpstream.Words.Length + 1, lines.Count(l => l.Line.StartsWith("data: ")));
+        app.Upstream.ReleaseHeld();
+        var lines = whileSilent.Concat((await reader.ReadToEndAsync()).Split('\n')).ToList();
+        Assert.Equal("data: [DONE]", lines.Last(l => l.Length > 0));
+        Assert.Equal(FakeChatUpstream.Words.Length + 1, lines.Count(l => l.StartsWith("data: ")));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace AddonProvider.Tests.Inference;
 
 /// <summary>
 /// A small OpenAI-compatible server on its own Kestrel socket, standing in for a model host (which cannot run
-/// here). The last user message steers it: "slow" pauses between chunks, "hold" sends one chunk and waits for
+/// here). The last user message steers it: "hold" sends one chunk and waits for
 /// <see cref="ReleaseHeld"/> ("hold-headers" waits before answering at all), "fail-400" refuses, "fail-500" breaks,
 /// "fail-429" is busy, "stall" sends headers and then nothing, "break" sends two chunks and drops the connection once released,
 /// "long" sends <see cref="LongChunks"/> chunks <see cref="LongInterval"/> apart, "call-tool" calls get_weather.
@@ -26,7 +26,6 @@ public sealed class FakeChatUpstream : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
     public ConcurrentQueue<(string? Authorization, JsonObject Body)> Received { get; } = new();
-    public TimeSpan SlowPause { get; set; } = TimeSpan.FromMilliseconds(2500);
     public TimeSpan LongInterval { get; set; } = TimeSpan.FromMilliseconds(500);
     public int LongChunks { get; set; } = 12;
     public ConcurrentQueue<string> Abandoned { get; } = new();
@@ -129,7 +128,6 @@ public sealed class FakeChatUpstream : IAsyncDisposable
                 http.Abort(); // the model host dies mid-answer (once the test has seen the first chunks arrive)
                 return;
             }
-            if (last == "slow" && i == 1) await Task.Delay(SlowPause, http.RequestAborted);
             if (last == "hold" && i == 1) await Volatile.Read(ref _held).Task.WaitAsync(http.RequestAborted);
             var chunk = new { id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { content = Words[i] }, finish_reason = i == Words.Length - 1 ? "stop" : null } } };
             await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n");
