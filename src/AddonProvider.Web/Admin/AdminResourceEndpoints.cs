@@ -46,7 +46,7 @@ public static class AdminResourceEndpoints
         if (state is not null)
         {
             if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s))
-                return Problems.BadRequest("state must be one of provisioning, provisioned, deprovisioned, failed.");
+                return Failure.BadRequest("state must be one of provisioning, provisioned, deprovisioned, failed.").ToResult();
             q = q.Where(r => r.State == s);
         }
         if (region is not null) q = q.Where(r => r.Region == region);
@@ -72,7 +72,7 @@ public static class AdminResourceEndpoints
     private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
     {
         var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (r is null) return Problems.NotFound($"No resource {id}.");
+        if (r is null) return Failure.NotFound($"No resource {id}.").ToResult();
         var users = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == id).OrderByDescending(u => u.LastLoginAt)
             .Select(u => new Contact(u.UserId, u.Email, u.LastLoginAt)).ToListAsync(ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -22,11 +23,11 @@ public static class ChatCompletionsEndpoint
         IHttpClientFactory clients, TimeProvider clock, CancellationToken ct)
     {
         var (call, error) = await InferenceCall.BeginAsync(http, catalog, ModelKind.Chat, ct);
-        if (error is not null) return error;
+        if (error is not null) return new InferenceError(error);
         var (body, caller, model) = (call!.Body, call.Caller, call.Model);
 
         var (request, invalid) = Validate(body!);
-        invalid ??= settings.Upstreams.ContainsKey(model!.Id) ? null : InferenceError.Unavailable(
+        invalid ??= settings.Upstreams.ContainsKey(model!.Id) ? null : Failure.Unavailable(
             $"The model {model!.Id} has no backend configured on this service, so it cannot answer chat completions right now. Please contact support.");
         if (invalid is not null) return await call.RefuseAsync(http, db, limiter, invalid, ct);
 
@@ -34,9 +35,9 @@ public static class ChatCompletionsEndpoint
         var decision = await limiter.AdmitAsync(db, caller.ResourceId, model!, (int)Math.Min(int.MaxValue, prompt + (request!.MaxTokens ?? settings.DefaultMaxTokens)), ct);
         decision.WriteHeaders(http.Response);
         if (!decision.Admitted)
-            return InferenceError.RateLimited(decision.RemainingRequests == 0
+            return new InferenceError(Failure.RateLimited(decision.RemainingRequests == 0
                 ? $"Rate limit exceeded: {decision.LimitRequests} requests per minute for {model!.Id}. Retry after the time in the Retry-After header."
-                : $"Rate limit exceeded: {decision.LimitTokens} tokens per minute for {model!.Id} (this request reserves its max_tokens). Retry after the time in the Retry-After header.");
+                : $"Rate limit exceeded: {decision.LimitTokens} tokens per minute for {model!.Id} (this request reserves its max_tokens). Retry after the time in the Retry-After header."));
 
         var upstream = settings.Upstreams[model!.Id];
         var askedForUsage = body!["stream_options"]?["include_usage"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
@@ -73,7 +74,7 @@ public static class ChatCompletionsEndpoint
                 if (!response.IsSuccessStatusCode)
                 {
                     await SettleUnusedAsync(db, exchange.RateEventId);
-                    return await ChatUpstream.FailureAsync(response, model.Id, timeout.Token);
+                    return new InferenceError(await ChatUpstream.FailureAsync(response, model.Id, timeout.Token));
                 }
                 var answer = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token) as JsonObject
                     ?? throw new JsonException("not an object");
@@ -86,9 +87,9 @@ public static class ChatCompletionsEndpoint
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
             {
                 await SettleUnusedAsync(db, exchange.RateEventId);
-                return e is JsonException
-                    ? InferenceError.BadGateway($"The backend for {model.Id} sent an answer we could not read.")
-                    : ChatUpstream.FailureOf(e, model.Id, ct);
+                return new InferenceError(e is JsonException
+                    ? Failure.BadGateway($"The backend for {model.Id} sent an answer we could not read.")
+                    : ChatUpstream.FailureOf(e, model.Id, ct));
             }
         }
     }
@@ -103,34 +104,34 @@ public static class ChatCompletionsEndpoint
 
     private sealed record Request(bool Stream, int? MaxTokens);
 
-    private static (Request?, InferenceError?) Validate(JsonObject body)
+    private static (Request?, Failure?) Validate(JsonObject body)
     {
         if (!body.TryGetPropertyValue("messages", out var node) || node is null || node is JsonArray { Count: 0 })
-            return (null, InferenceError.BadRequest("messages is required and cannot be empty"));
+            return (null, Failure.BadRequest("messages is required and cannot be empty"));
         if (node is not JsonArray messages)
-            return (null, InferenceError.BadRequest("messages must be an array of message objects"));
+            return (null, Failure.BadRequest("messages must be an array of message objects"));
         for (var i = 0; i < messages.Count; i++)
         {
             if (messages[i] is not JsonObject msg)
-                return (null, InferenceError.BadRequest($"messages[{i}] must be an object with a role and content"));
+                return (null, Failure.BadRequest($"messages[{i}] must be an object with a role and content"));
             if (msg["role"] is not JsonValue role || role.GetValueKind() != JsonValueKind.String || !Roles.Contains(role.GetValue<string>()))
-                return (null, InferenceError.BadRequest($"messages[{i}].role must be one of {string.Join(", ", Roles)}"));
+                return (null, Failure.BadRequest($"messages[{i}].role must be one of {string.Join(", ", Roles)}"));
         }
 
         var stream = false;
         if (body["stream"] is { } s)
         {
             if (s.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-                return (null, InferenceError.BadRequest("stream must be a boolean"));
+                return (null, Failure.BadRequest("stream must be a boolean"));
             stream = s.GetValue<bool>();
         }
         foreach (var name in new[] { "temperature", "top_p" })
             if (body[name] is { } n && n.GetValueKind() != JsonValueKind.Number)
-                return (null, InferenceError.BadRequest($"{name} must be a number"));
+                return (null, Failure.BadRequest($"{name} must be a number"));
         if (body["tools"] is { } tools && tools is not JsonArray)
-            return (null, InferenceError.BadRequest("tools must be an array of tool definitions"));
+            return (null, Failure.BadRequest("tools must be an array of tool definitions"));
         if (body["tool_choice"] is { } choice && choice.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Object))
-            return (null, InferenceError.BadRequest("tool_choice must be none, auto, required or a tool object"));
+            return (null, Failure.BadRequest("tool_choice must be none, auto, required or a tool object"));
 
         var (maxTokens, maxError) = InferenceBody.OptionalPositiveInt(body, "max_tokens");
         if (maxError is not null) return (null, maxError);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AddonProvider.Data;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AddonProvider.Web.Inference;
@@ -128,9 +129,9 @@ public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings
         await response.BodyWriter.WriteAsync(bytes, ct); // PipeWriter.WriteAsync flushes
     }
 
-    private static async Task WriteErrorAsync(HttpResponse response, InferenceError error, CancellationToken ct)
+    private static async Task WriteErrorAsync(HttpResponse response, Failure failure, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(error.Value, InferenceJson.Options);
+        var json = JsonSerializer.Serialize(new InferenceError(failure).Value, InferenceJson.Options);
         Buffer(response, "data: " + json);
         await WriteAsync(response, "\n"u8.ToArray(), ct);
         await WriteAsync(response, Done, ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AddonProvider.Web.Errors;
 
 namespace AddonProvider.Web.Inference;
 
@@ -29,26 +30,26 @@ public sealed class ChatExchange(
 /// <summary>How an upstream failure looks to our customer: never the upstream's internals, never its credentials.</summary>
 public static class ChatUpstream
 {
-    public static async Task<InferenceError> FailureAsync(HttpResponseMessage response, string modelId, CancellationToken ct)
+    public static async Task<Failure> FailureAsync(HttpResponseMessage response, string modelId, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
         if (status is 400 or 404 or 413 or 422)
         {
             var detail = await ReadErrorMessageAsync(response, ct);
-            return InferenceError.BadRequest(detail is null
+            return Failure.BadRequest(detail is null
                 ? $"The model {modelId} refused the request."
                 : $"The model {modelId} refused the request: {detail}");
         }
         return status == 429
-            ? InferenceError.Unavailable($"The backend for {modelId} is busy; please retry shortly.")
-            : InferenceError.BadGateway($"The backend for {modelId} failed (status {status}). Please retry.");
+            ? Failure.Unavailable($"The backend for {modelId} is busy; please retry shortly.")
+            : Failure.BadGateway($"The backend for {modelId} failed (status {status}). Please retry.");
     }
 
-    public static InferenceError FailureOf(Exception e, string modelId, CancellationToken clientAborted) => e switch
+    public static Failure FailureOf(Exception e, string modelId, CancellationToken clientAborted) => e switch
     {
         OperationCanceledException when !clientAborted.IsCancellationRequested =>
-            InferenceError.GatewayTimeout($"The backend for {modelId} did not answer in time."),
-        _ => InferenceError.BadGateway($"The backend for {modelId} could not be reached. Please retry."),
+            Failure.GatewayTimeout($"The backend for {modelId} did not answer in time."),
+        _ => Failure.BadGateway($"The backend for {modelId} could not be reached. Please retry."),
     };
 
     /// <summary>An OpenAI-style <c>{"error":{"message"}}</c>, read leniently and cut short.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Errors;
 
 namespace AddonProvider.Web.Inference;
 
@@ -9,7 +10,7 @@ namespace AddonProvider.Web.Inference;
 public sealed record InferenceCall(JsonObject Body, InferenceCaller Caller, InferenceModel Model)
 {
     /// <summary>Reads the body and resolves `model` for <paramref name="kind"/>; the first failure is the answer.</summary>
-    public static async Task<(InferenceCall? Call, InferenceError? Error)> BeginAsync(
+    public static async Task<(InferenceCall? Call, Failure? Error)> BeginAsync(
         HttpContext http, CatalogCache catalog, ModelKind kind, CancellationToken ct)
     {
         var (body, error) = await InferenceBody.ReadAsync(http.Request, ct);
@@ -23,9 +24,9 @@ public sealed record InferenceCall(JsonObject Body, InferenceCaller Caller, Infe
     }
 
     /// <summary>A refusal once the model is known still carries the window's rate-limit headers, without taking a place.</summary>
-    public async Task<InferenceError> RefuseAsync(HttpContext http, AddonDbContext db, InferenceRateLimiter limiter, InferenceError error, CancellationToken ct)
+    public async Task<InferenceError> RefuseAsync(HttpContext http, AddonDbContext db, InferenceRateLimiter limiter, Failure failure, CancellationToken ct)
     {
         (await limiter.PeekAsync(db, Caller.ResourceId, Model, ct)).WriteHeaders(http.Response);
-        return error;
+        return new InferenceError(failure);
     }
 }

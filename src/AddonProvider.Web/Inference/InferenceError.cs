@@ -1,12 +1,14 @@
 using System.Text.Json.Serialization;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AddonProvider.Web.Inference;
 
 /// <summary>
-/// The one error shape of <c>/v1/*</c>, Heroku's inference shape: <c>{"error": {"code", "message", "type"}}</c>.
-/// Never problem+json there: customers' SDKs parse this.
+/// The one writer of <c>/v1/*</c> errors, in Heroku's inference shape: <c>{"error": {"code", "message", "type"}}</c>.
+/// Never problem+json there: customers' SDKs parse this. Endpoints return it for a <see cref="Failure"/>; the
+/// framework's own errors under /v1 reach it through <see cref="InferenceProblemWriter"/>.
 /// </summary>
 public sealed class InferenceError(int status, string message) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<InferenceError.Body>, IEndpointMetadataProvider
 {
@@ -17,20 +19,12 @@ public sealed class InferenceError(int status, string message) : IResult, IStatu
 
     public sealed record Body([property: JsonPropertyName("error")] Detail Error);
 
+    public InferenceError(Failure failure) : this(failure.Status, failure.Message) { }
+
     public int StatusCode { get; } = status;
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
     public Body Value { get; } = new(new Detail(status, message, TypeOf(status)));
     object? IValueHttpResult.Value => Value;
-
-    public static InferenceError BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
-    public static InferenceError Unauthorized(string message) => new(StatusCodes.Status401Unauthorized, message);
-    public static InferenceError Forbidden(string message) => new(StatusCodes.Status403Forbidden, message);
-    public static InferenceError NotFound(string message) => new(StatusCodes.Status404NotFound, message);
-    public static InferenceError TooLarge(string message) => new(StatusCodes.Status413PayloadTooLarge, message);
-    public static InferenceError RateLimited(string message) => new(StatusCodes.Status429TooManyRequests, message);
-    public static InferenceError BadGateway(string message) => new(StatusCodes.Status502BadGateway, message);
-    public static InferenceError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, message);
-    public static InferenceError GatewayTimeout(string message) => new(StatusCodes.Status504GatewayTimeout, message);
 
     public static string TypeOf(int status) => status switch
     {
@@ -42,12 +36,10 @@ public sealed class InferenceError(int status, string message) : IResult, IStatu
         _ => "invalid_request_error",
     };
 
-    public Task ExecuteAsync(HttpContext http) => WriteAsync(http.Response, StatusCode, Value);
-
-    public static Task WriteAsync(HttpResponse response, int status, Body body)
+    public Task ExecuteAsync(HttpContext http)
     {
-        response.StatusCode = status;
-        return response.WriteAsJsonAsync(body, InferenceJson.Options, contentType: "application/json; charset=utf-8");
+        http.Response.StatusCode = StatusCode;
+        return http.Response.WriteAsJsonAsync(Value, InferenceJson.Options, contentType: "application/json; charset=utf-8");
     }
 
     public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using AddonProvider.Web.Errors;
 
 namespace AddonProvider.Web.Inference;
 
@@ -22,7 +23,7 @@ public sealed class RerankBackend(InferenceSettings settings, IHttpClientFactory
     /// <summary>Cohere bills one search unit per query of up to 100 documents.</summary>
     public static int SearchUnits(int documents) => Math.Max(1, (documents + 99) / 100);
 
-    public async Task<(IReadOnlyList<RerankResult>? Results, InferenceError? Error)> RankAsync(
+    public async Task<(IReadOnlyList<RerankResult>? Results, Failure? Error)> RankAsync(
         string modelId, string query, IReadOnlyList<string> documents, int topN, CancellationToken ct)
     {
         if (settings.Upstreams.TryGetValue(modelId, out var upstream))
@@ -38,7 +39,7 @@ public sealed class RerankBackend(InferenceSettings settings, IHttpClientFactory
         return (results, null);
     }
 
-    private async Task<(IReadOnlyList<RerankResult>?, InferenceError?)> UpstreamAsync(
+    private async Task<(IReadOnlyList<RerankResult>?, Failure?)> UpstreamAsync(
         Upstream upstream, string modelId, string query, IReadOnlyList<string> documents, int topN, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -54,23 +55,23 @@ public sealed class RerankBackend(InferenceSettings settings, IHttpClientFactory
             if (!response.IsSuccessStatusCode)
             {
                 logger.LogWarning("Rerank upstream for {Model} answered {Status}.", modelId, (int)response.StatusCode);
-                return (null, InferenceError.BadGateway($"The rerank backend for {modelId} failed (status {(int)response.StatusCode}). Please retry."));
+                return (null, Failure.BadGateway($"The rerank backend for {modelId} failed (status {(int)response.StatusCode}). Please retry."));
             }
             var body = await response.Content.ReadFromJsonAsync<UpstreamResponse>(timeout.Token);
             var results = body?.Results?.Where(r => r.Index >= 0 && r.Index < documents.Count)
                 .OrderByDescending(r => r.RelevanceScore).Take(topN).ToList();
             return results is null
-                ? (null, InferenceError.BadGateway($"The rerank backend for {modelId} sent an answer we could not read."))
+                ? (null, Failure.BadGateway($"The rerank backend for {modelId} sent an answer we could not read."))
                 : (results, null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, InferenceError.GatewayTimeout($"The rerank backend for {modelId} did not answer in time."));
+            return (null, Failure.GatewayTimeout($"The rerank backend for {modelId} did not answer in time."));
         }
         catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException)
         {
             logger.LogWarning(e, "Rerank upstream for {Model} failed.", modelId);
-            return (null, InferenceError.BadGateway($"The rerank backend for {modelId} could not be reached. Please retry."));
+            return (null, Failure.BadGateway($"The rerank backend for {modelId} could not be reached. Please retry."));
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AddonProvider.Web.Inference;
@@ -15,7 +16,7 @@ public static class RerankEndpoint
         TimeProvider clock, CancellationToken ct)
     {
         var (call, error) = await InferenceCall.BeginAsync(http, catalog, ModelKind.Rerank, ct);
-        if (error is not null) return error;
+        if (error is not null) return new InferenceError(error);
         var (body, caller, model) = (call!.Body, call.Caller, call.Model);
 
         var (request, invalid) = Validate(body!);
@@ -24,10 +25,10 @@ public static class RerankEndpoint
         var decision = await limiter.AdmitAsync(db, caller.ResourceId, model!, 0, ct);
         decision.WriteHeaders(http.Response);
         if (!decision.Admitted)
-            return InferenceError.RateLimited($"Rate limit exceeded: {decision.LimitRequests} requests per minute for {model!.Id}. Retry after the time in the Retry-After header.");
+            return new InferenceError(Failure.RateLimited($"Rate limit exceeded: {decision.LimitRequests} requests per minute for {model!.Id}. Retry after the time in the Retry-After header."));
 
         var (results, backendError) = await backend.RankAsync(model!.Id, request!.Query, request.Documents, request.TopN, ct);
-        if (backendError is not null) return backendError;
+        if (backendError is not null) return new InferenceError(backendError);
 
         var units = RerankBackend.SearchUnits(request.Documents.Count);
         await InferenceUsage.RecordAsync(db, caller.ResourceId, model.Id, clock.GetUtcNow().UtcDateTime, 0, 0, units, null, ct);
@@ -37,27 +38,27 @@ public static class RerankEndpoint
 
     private sealed record Request(string Query, IReadOnlyList<string> Documents, int TopN);
 
-    private static (Request?, InferenceError?) Validate(JsonObject body)
+    private static (Request?, Failure?) Validate(JsonObject body)
     {
         var (query, queryError) = InferenceBody.RequiredString(body, "query", "query is required");
         if (queryError is not null) return (null, queryError);
 
         const string missingDocuments = "documents array is required and cannot be empty";
         if (!body.TryGetPropertyValue("documents", out var node) || node is null)
-            return (null, InferenceError.BadRequest(missingDocuments));
+            return (null, Failure.BadRequest(missingDocuments));
         if (node is not JsonArray array)
-            return (null, InferenceError.BadRequest("documents must be an array of strings"));
+            return (null, Failure.BadRequest("documents must be an array of strings"));
         if (array.Count == 0)
-            return (null, InferenceError.BadRequest(missingDocuments));
+            return (null, Failure.BadRequest(missingDocuments));
         if (array.Count > RerankBackend.MaxDocuments)
-            return (null, InferenceError.BadRequest(
+            return (null, Failure.BadRequest(
                 $"documents array exceeds maximum of {RerankBackend.MaxDocuments} items (received {array.Count}). Please reduce the number of documents per request"));
 
         var documents = new string[array.Count];
         for (var i = 0; i < array.Count; i++)
         {
             if (array[i] is not { } item || item.GetValueKind() != JsonValueKind.String)
-                return (null, InferenceError.BadRequest($"documents must be an array of strings (documents[{i}] is not a string)"));
+                return (null, Failure.BadRequest($"documents must be an array of strings (documents[{i}] is not a string)"));
             documents[i] = item.GetValue<string>();
         }
 

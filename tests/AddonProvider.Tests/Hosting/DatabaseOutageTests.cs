@@ -70,6 +70,41 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.Equal(1, await db.Resources.CountAsync(r => r.Id == during));
     }
 
+    [Fact]
+    public async Task DatabaseDown_EverySurfaceAnswers503InItsOwnShape_WithTheSameMessage()
+    {
+        const string message = "The service is briefly unavailable; nothing was changed. Please retry shortly.";
+        using var inference = await _client.SendAsync(new AppFixture().Partner(HttpMethod.Post, "/heroku/resources",
+            AppFixture.ProvisionBody(Guid.NewGuid(), "cohere-rerank-3-5"), "inference"));
+        var key = (await inference.ExpectAsync(HttpStatusCode.OK)).GetProperty("config").GetProperty("INFERENCE_KEY").GetString();
+
+        _proxy.Cut();
+        var partner = new AppFixture().Partner(HttpMethod.Post, "/heroku/resources", AppFixture.ProvisionBody(Guid.NewGuid(), "test"), "mobiloud");
+        var admin = new HttpRequestMessage(HttpMethod.Get, "/admin/resources");
+        admin.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminFixture.Token(Web.Admin.AdminRoles.Operator));
+        foreach (var (surface, request) in new[] { ("partner", partner), ("admin", admin) })
+        {
+            request.Headers.Add("X-Request-Id", "outage-" + surface);
+            using var response = await _client.SendAsync(request);
+            var body = await response.ExpectAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("5", response.Headers.RetryAfter!.ToString());
+            Assert.Equal((message, message), (body.GetProperty("message").GetString(), body.GetProperty("detail").GetString()));
+            Assert.Equal("outage-" + surface, body.GetProperty("requestId").GetString());
+        }
+
+        using var rerank = new HttpRequestMessage(HttpMethod.Post, "/v1/rerank")
+        {
+            Headers = { Authorization = new("Bearer", key) },
+            Content = System.Net.Http.Json.JsonContent.Create(new { model = "cohere-rerank-3-5", query = "q", documents = new[] { "d" } }),
+        };
+        using var v1 = await _client.SendAsync(rerank);
+        var error = await v1.ExpectAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("5", v1.Headers.RetryAfter!.ToString());
+        Assert.Equal("application/json", v1.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($$$"""{"error":{"code":503,"message":"{{{message}}}","type":"server_error"}}""", error.GetRawText());
+    }
+
     /// <summary>What a PostgreSQL restart does to a warm pool: every idle connection is dead, and Npgsql only finds out on use.</summary>
     private async Task KillAppConnectionsAsync()
     {

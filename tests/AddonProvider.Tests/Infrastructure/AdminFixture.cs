@@ -31,7 +31,7 @@ public class AdminFixture : AppFixture
     };
 
     public static AdminJwtSettings DevJwt { get; } =
-        AdminJwtSettings.From(new Settings(new ConfigurationBuilder().Build(), isProduction: false));
+        AdminJwtSettings.From(new Settings(new ConfigurationBuilder().Build(), Microsoft.Extensions.Hosting.Environments.Development));
 
     public static string Token(params string[] roles) => AdminTokens.Mint(DevJwt, "alice", roles, TimeSpan.FromMinutes(10));
 
