@@ -37,6 +37,7 @@ public static class AddonProviderApp
 
         builder.Services
             .AddPlatform(settings)
+            .AddSecrets(settings)
             .AddProblemResponses()
             .AddRouterRealities(settings)
             .AddTelemetry(settings)

@@ -1,6 +1,5 @@
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Dashboard;
-using AddonProvider.Web.Sso;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AddonProvider.Web.Dashboard.Html;
 

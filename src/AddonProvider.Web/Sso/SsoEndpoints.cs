@@ -78,7 +78,7 @@ public static class SsoEndpoints
         if (identity is null)
             return Page.Message(http, StatusCodes.Status403Forbidden, "Sign-in refused", refusal!);
 
-        await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity));
+        await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity.ResourceId, identity.ProductId, identity.UserId, identity.Email, identity.App));
         if (!string.IsNullOrEmpty(request.NavData))
             http.Response.Cookies.Append(DashboardSession.NavDataCookie, request.NavData, new CookieOptions
             {

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
-namespace AddonProvider.Web.Sso;
+namespace AddonProvider.Web.Dashboard;
 
-/// <summary>The claims of a dashboard session cookie: one resource, one Heroku user.</summary>
+/// <summary>The claims of a dashboard session cookie: one resource, one Heroku user. SSO signs it in; the dashboard reads it.</summary>
 public static class DashboardSession
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -17,17 +17,17 @@ public static class DashboardSession
     private const string EmailClaim = "email";
     private const string AppClaim = "app";
 
-    public static ClaimsPrincipal Principal(SsoIdentity who)
+    public static ClaimsPrincipal Principal(Guid resourceId, string productId, string userId, string? email, string? app)
     {
         var claims = new List<Claim>
         {
-            new(ResourceClaim, who.ResourceId.ToString()),
-            new(ProductClaim, who.ProductId),
-            new(UserClaim, who.UserId),
-            new(ClaimTypes.Name, who.Email ?? who.UserId),
+            new(ResourceClaim, resourceId.ToString()),
+            new(ProductClaim, productId),
+            new(UserClaim, userId),
+            new(ClaimTypes.Name, email ?? userId),
         };
-        if (who.Email is not null) claims.Add(new(EmailClaim, who.Email));
-        if (!string.IsNullOrEmpty(who.App)) claims.Add(new(AppClaim, who.App));
+        if (email is not null) claims.Add(new(EmailClaim, email));
+        if (!string.IsNullOrEmpty(app)) claims.Add(new(AppClaim, app));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
     }
 
