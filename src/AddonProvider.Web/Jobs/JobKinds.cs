@@ -9,4 +9,6 @@ public static class JobKinds
     public const string PushRotatedCredential = "credentials.push-rotated";
     public const string RevokeCredential = "credentials.revoke";
     public const string PurgeDeprovisioned = "retention.purge-deprovisioned";
+    /// <summary>Queued once by the migration SealKeyRing (which spells the value out: it cannot reference this project).</summary>
+    public const string SealKeyRing = "secrets.seal-key-ring";
 }

@@ -50,8 +50,10 @@ public static class JobsServices
             services.AddHostedService<RecurringJobs>();
         }
         services.AddSingleton(RetentionOptions.From(settings));
+        services.AddSingleton<Pseudonymiser>();
         services.AddJob<RetentionPurgeJob>(JobKinds.PurgeDeprovisioned);
         services.AddRecurringJob(JobKinds.PurgeDeprovisioned, "17 * * * *"); // hourly
+        services.AddJob<SealKeyRingJob>(JobKinds.SealKeyRing);
         return services;
     }
 

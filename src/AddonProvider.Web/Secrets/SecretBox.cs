@@ -62,6 +62,22 @@ public sealed class SecretBox
     /// <summary>The keyed look-up hash under the current key.</summary>
     public byte[] LookupHash(string secret) => _current.Hash(secret);
 
+    /// <summary>
+    /// The keyed stand-in for a personal identifier (an email, a Heroku user id) that must stay comparable after the
+    /// retention purge: <c>anon:</c> and the first 128 bits of an HMAC-SHA256 under a key derived from SECRETS_KEY (its
+    /// own HKDF label, not the look-up key's). The same person gets the same pseudonym in every row; without
+    /// SECRETS_KEY nobody can test a guessed address against it. Emails are compared case-insensitively, so they are
+    /// lower-cased first. Rotating SECRETS_KEY changes the pseudonyms written from then on; existing ones stay.
+    /// </summary>
+    public string Pseudonym(string identifier)
+    {
+        var normalised = identifier.Trim();
+        if (normalised.Contains('@')) normalised = normalised.ToLowerInvariant();
+        return PseudonymPrefix + Convert.ToHexStringLower(_current.Pseudonymise(normalised))[..32];
+    }
+
+    public const string PseudonymPrefix = "anon:";
+
     /// <summary>Every hash a stored secret may carry: under the current key and, during a rotation, the previous one.</summary>
     public byte[][] LookupHashes(string secret) =>
         _previous is null ? [_current.Hash(secret)] : [_current.Hash(secret), _previous.Hash(secret)];
@@ -83,14 +99,17 @@ public sealed class SecretBox
         {
             Encryption = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "addon-provider/encryption"u8.ToArray());
             Lookup = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "addon-provider/lookup"u8.ToArray());
+            Pseudonyms = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "addon-provider/pseudonym"u8.ToArray());
             Id = Convert.ToHexStringLower(SHA256.HashData(master))[..8];
             IdBytes = Encoding.ASCII.GetBytes(Id);
         }
 
         public byte[] Encryption { get; }
         public byte[] Lookup { get; }
+        private byte[] Pseudonyms { get; }
         public string Id { get; }
         public byte[] IdBytes { get; }
         public byte[] Hash(string secret) => HMACSHA256.HashData(Lookup, Encoding.UTF8.GetBytes(secret));
+        public byte[] Pseudonymise(string identifier) => HMACSHA256.HashData(Pseudonyms, Encoding.UTF8.GetBytes(identifier));
     }
 }
