@@ -59,7 +59,7 @@ public sealed partial class Pseudonymiser(SecretBox secrets)
     };
 
     // Deliberately broad (anything@domain.tld): a false positive only pseudonymises a harmless string.
-    [GeneratedRegex(@"[^\s""'<>(),;:@\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")]
+    [GeneratedRegex(@"[^\s""<>(),;:@\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")]
     private static partial Regex Email();
 
     [GeneratedRegex("^[a-z]+(?:-[a-z]+)*$")]

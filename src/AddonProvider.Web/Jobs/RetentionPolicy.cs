@@ -69,6 +69,10 @@ public static class RetentionPolicy
         : throw new InvalidOperationException(
             $"Entity type {entity.ClrType.Name} (table {entity.GetTableName()}) has no retention decision: add it to Jobs/RetentionPolicy.cs.");
 
+    /// <summary>Entity types of <paramref name="model"/> that have no decision yet, as "Type (table name)".</summary>
+    public static IReadOnlyList<string> Unmapped(IReadOnlyModel model) =>
+        model.GetEntityTypes().Where(e => !Rules.ContainsKey(e.ClrType)).Select(e => $"{e.ClrType.Name} (table {e.GetTableName()})").Order().ToList();
+
     public static TimeSpan AgeLimitOf<T>() => Rules[typeof(T)].AgeLimit ?? throw new InvalidOperationException($"{typeof(T).Name} has no age limit.");
 
     private static RetentionRule Keep(string why) => new(RetentionDecision.Keep, "never purged", why);
