@@ -1,14 +1,20 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Xml.Linq;
 using AddonProvider.Data;
+using AddonProvider.Data.Entities;
+using AddonProvider.Migrations;
 using AddonProvider.Tests.Infrastructure;
+using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AddonProvider.Tests.Platform;
 
@@ -116,20 +122,37 @@ public sealed class KeyRingForeignSecretsKeyTests(AppFixture app) : IClassFixtur
 
 /// <summary>
 /// An older version of the service still running beside the new one (a rolling deploy): the same Data Protection
-/// setup without the XML encryptor, so the key ring it writes holds the master key in plaintext, as before.
+/// setup without the XML encryptor (and without the refusal of plaintext keys), so the key ring it writes holds the
+/// master key in plaintext, as before. Then the release phase runs the migration that queues the sealing job, and the
+/// new version starts. Every process here is web-only, so the test decides when the sealing job runs.
 /// </summary>
 public sealed class LegacyKeyRingFixture : AppFixture
 {
     public const string Purpose = "legacy-key-ring-test";
     public WebApplication OldVersion { get; private set; } = null!;
     public string ProtectedByOldVersion { get; private set; } = "";
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["role"] = "web" };
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs));
 
     protected override async Task BeforeStartAsync(string connectionString)
     {
-        OldVersion = BuildApp(connectionString, new Dictionary<string, string?>(),
-            configureServices: s => s.PostConfigure<KeyManagementOptions>(o => o.XmlEncryptor = null));
+        OldVersion = BuildApp(connectionString, new Dictionary<string, string?> { ["role"] = "web" },
+            configureServices: s => s.PostConfigure<KeyManagementOptions>(o =>
+            {
+                o.XmlEncryptor = null;
+                if (o.XmlRepository is SealedKeysOnlyRepository sealedOnly) o.XmlRepository = sealedOnly.Inner;
+            }));
         await OldVersion.StartAsync();
         ProtectedByOldVersion = OldVersion.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose).Protect("written before encryption");
+
+        // The release phase of the new version: its migration SealKeyRing runs now, when the plaintext key exists.
+        await using var db = Migrator.CreateContext(connectionString);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" LIKE '%\\_SealKeyRing'");
+        await db.Database.MigrateAsync();
     }
 
     public override async Task DisposeAsync()
@@ -137,29 +160,97 @@ public sealed class LegacyKeyRingFixture : AppFixture
         await base.DisposeAsync();
         if (OldVersion is not null) await OldVersion.DisposeAsync();
     }
+
+    /// <summary>The outbox row the migration queued: the sealing job and its argument (the highest key id it covers).</summary>
+    public async Task<OutboxMessage> SealJobAsync()
+    {
+        await using var db = Db();
+        return await db.Outbox.AsNoTracking().SingleAsync(m => m.Kind == JobKinds.SealKeyRing);
+    }
+
+    /// <summary>Runs the sealing job as the worker would.</summary>
+    public async Task SealAsync(string argument)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredKeyedService<IJob>(JobKinds.SealKeyRing).RunAsync(argument, CancellationToken.None);
+    }
 }
 
 public sealed class LegacyKeyRingTests(LegacyKeyRingFixture app) : IClassFixture<LegacyKeyRingFixture>
 {
     [Fact]
-    public async Task PlaintextKey_WrittenBeforeEncryption_StillOpensOldPayloadsAndSessions()
+    public async Task PlaintextKey_IsNeverTrusted_ItsPayloadsAndSessionsAreRefused_AndItsIdLogged()
     {
         var legacy = (await KeyRing.RowsAsync(app.ConnectionString)).First();
         Assert.Contains("<value>", legacy);
         Assert.DoesNotContain(SecretBoxXmlEncryptor.ElementName, legacy);
+        var keyId = (string)XElement.Parse(legacy).Attribute("id")!;
+        Assert.Equal((await KeyRing.IdsAsync(app.ConnectionString)).Min().ToString(), (await app.SealJobAsync()).Argument); // the release queued the sealing of this key
 
         var provider = app.App.Services.GetRequiredService<IDataProtectionProvider>();
-        Assert.Equal("written before encryption", provider.CreateProtector(LegacyKeyRingFixture.Purpose).Unprotect(app.ProtectedByOldVersion));
+        Assert.ThrowsAny<CryptographicException>(() => provider.CreateProtector(LegacyKeyRingFixture.Purpose).Unprotect(app.ProtectedByOldVersion));
 
-        // A customer signed in on the old version; the new version keeps the session.
+        // A customer signed in on the old version; the new version does not trust the key that session was sealed with.
         var (id, _) = await app.ProvisionOkAsync("mobiloud", "test");
         var cookies = new CookieContainer();
         using (var old = KeyRing.Client(app.OldVersion, cookies))
         using (var signedIn = await old.PostAsync("/sso/login", new FormUrlEncodedContent(app.SsoForm(id, "mobiloud"))))
             Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         using var upgraded = app.NewBrowserClient(cookies);
-        Assert.Contains("name=\"website_url\"", await upgraded.GetStringAsync($"/dashboard/{id}/mobiloud"));
-        Assert.Equal(legacy, (await KeyRing.RowsAsync(app.ConnectionString)).First()); // read as it was, not rewritten
+        using var page = await upgraded.GetAsync($"/dashboard/{id}/mobiloud");
+        Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+        Assert.DoesNotContain("name=\"website_url\"", await page.Content.ReadAsStringAsync());
+
+        var masterKey = XElement.Parse(legacy).Descendants("value").Single().Value;
+        Assert.Contains(app.Logs, l => l.StartsWith("Warning") && l.Contains(keyId) && l.Contains("is ignored"));
+        Assert.DoesNotContain(app.Logs, l => l.Contains(masterKey));
+        Assert.Equal(legacy, (await KeyRing.RowsAsync(app.ConnectionString)).First()); // a web dyno never rewrites the ring
+    }
+}
+
+public sealed class KeyRingSealingTests(LegacyKeyRingFixture app) : IClassFixture<LegacyKeyRingFixture>
+{
+    [Fact]
+    public async Task SealingPass_SealsTheKeysOfBeforeOnce_TheirSessionsOpenAgain_ALaterPlaintextKeyStaysRefused_ASecondRunChangesNothing()
+    {
+        var legacy = XElement.Parse((await KeyRing.RowsAsync(app.ConnectionString)).First());
+        var masterKey = legacy.Descendants("value").Single().Value;
+        var job = await app.SealJobAsync();
+        // Someone with database access adds a plaintext key after the release: it must not be laundered into a trusted one.
+        var injected = new XElement(legacy);
+        injected.SetAttributeValue("id", Guid.NewGuid());
+        await using (var db = app.Db())
+        {
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "injected", Xml = injected.ToString(SaveOptions.DisableFormatting) });
+            await db.SaveChangesAsync();
+        }
+
+        await app.SealAsync(job.Argument);
+
+        var rows = await KeyRing.RowsAsync(app.ConnectionString);
+        var resealed = XElement.Parse(rows[0]);
+        Assert.Equal((string?)legacy.Attribute("id"), (string?)resealed.Attribute("id"));
+        Assert.DoesNotContain("<value>", rows[0]);
+        Assert.DoesNotContain(masterKey, rows[0]);
+        var opened = XElement.Parse(app.Decrypt(resealed.Descendants(SecretBoxXmlEncryptor.ElementName).Single().Value));
+        Assert.Equal(masterKey, opened.Descendants().Single(e => e.Name.LocalName == "value").Value);
+        Assert.Equal(injected.ToString(SaveOptions.DisableFormatting), rows[^1]);
+
+        // A dyno started after the sealing opens what the old version protected, and its sessions.
+        var (id, _) = await app.ProvisionOkAsync("mobiloud", "test");
+        var cookies = new CookieContainer();
+        using (var old = KeyRing.Client(app.OldVersion, cookies))
+        using (var signedIn = await old.PostAsync("/sso/login", new FormUrlEncodedContent(app.SsoForm(id, "mobiloud"))))
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        await using var restarted = await KeyRing.StartAsync(app.ConnectionString, new Dictionary<string, string?> { ["role"] = "web" });
+        var provider = restarted.Services.GetRequiredService<IDataProtectionProvider>();
+        Assert.Equal("written before encryption", provider.CreateProtector(LegacyKeyRingFixture.Purpose).Unprotect(app.ProtectedByOldVersion));
+        using var client = KeyRing.Client(restarted, cookies);
+        Assert.Contains("name=\"website_url\"", await client.GetStringAsync($"/dashboard/{id}/mobiloud"));
+
+        var afterFirst = await KeyRing.RowsAsync(app.ConnectionString);
+        await app.SealAsync(job.Argument);
+        Assert.Equal(afterFirst, await KeyRing.RowsAsync(app.ConnectionString));
     }
 }
 
@@ -169,6 +260,12 @@ internal static class KeyRing
     {
         await using var db = new AddonDbContext(new DbContextOptionsBuilder<AddonDbContext>().UseNpgsql(connectionString).Options);
         return await db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml!).ToListAsync();
+    }
+
+    public static async Task<List<int>> IdsAsync(string connectionString)
+    {
+        await using var db = new AddonDbContext(new DbContextOptionsBuilder<AddonDbContext>().UseNpgsql(connectionString).Options);
+        return await db.DataProtectionKeys.Select(k => k.Id).ToListAsync();
     }
 
     public static string NewSecretsKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
