@@ -42,7 +42,7 @@ public static class RetentionPolicy
         [typeof(AdvisoryNotification)] = new(RetentionDecision.Anonymise, "once every resource it names is purged; sent or failed ones are purged a year after their last update",
             "the delivery log of an advisory (its counts stay right) without the recipient's address", AgeLimit: TimeSpan.FromDays(365)),
 
-        [typeof(Credential)] = PurgeWithResource("the customer's Kafka passwords and inference keys (already revoked at deprovision)"),
+        [typeof(Credential)] = PurgeWithResource("the customer's Kafka passwords and API keys (already revoked at deprovision)"),
         [typeof(HerokuToken)] = PurgeWithResource("the resource's Platform API OAuth tokens and the Heroku user id of the grant"),
         [typeof(SsoUser)] = PurgeWithResource("customer emails and Heroku user ids (the contacts of security notices)"),
         [typeof(AdvisoryTarget)] = PurgeWithResource("which resource an advisory reached and the Heroku user who acknowledged it"),
@@ -56,7 +56,7 @@ public static class RetentionPolicy
         [typeof(KafkaClusterTopic)] = PurgeWithResource("the cluster model's topics, tenant prefix included"),
         [typeof(KafkaClusterGroup)] = PurgeWithResource("the cluster model's consumer groups"),
         [typeof(InferenceUsageDay)] = PurgeWithResource("the customer's daily usage (Heroku bills from its own metering)"),
-        [typeof(InferenceRateEvent)] = new(RetentionDecision.Purge, "at the resource's purge; every minute once out of the rate window (Inference/RateWindowCleanup)",
+        [typeof(InferenceRateEvent)] = new(RetentionDecision.Purge, "at the resource's purge; every minute once out of the rate window (RateWindowCleanup)",
             "request times of the customer's apps"),
         [typeof(SsoTokenUse)] = new(RetentionDecision.Purge, "once the token's timestamp window has passed (Sso/SsoTokenPurge, every 5 minutes)",
             "the replay guard: a token digest and a Heroku user id, needed only while the token could be replayed; names no resource"),
