@@ -1125,6 +1125,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("character varying(320)")
                         .HasColumnName("reporter_email");
 
+                    b.Property<bool>("ReporterEmailVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reporter_email_verified");
+
                     b.Property<string>("ReporterName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1214,7 +1218,6 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnName("status");
 
                     b.Property<string>("ToEmail")
-                        .IsRequired()
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)")
                         .HasColumnName("to_email");
@@ -1235,16 +1238,17 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("token");
 
-                    b.Property<string>("UserId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("user_id");
-
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
-                    b.HasKey("Token", "UserId")
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Token")
                         .HasName("pk_sso_token_uses");
 
                     b.HasIndex("ExpiresAt")
@@ -1284,6 +1288,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("user_id");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified");
 
                     b.HasKey("Id")
                         .HasName("pk_sso_users");

@@ -19,7 +19,7 @@ public static class RotationDashboard
         product.MapPost("/rotate", async Task<Results<RedirectHttpResult, ContentHttpResult>> (IFormCollection _, HttpContext http, CredentialRotation rotation, CredentialOptions options, CancellationToken ct) =>
         {
             var r = http.Resource();
-            var outcome = await rotation.RotateAsync(r.Id, $"heroku-user:{http.User.UserId()}", http.TraceIdentifier, ct);
+            var outcome = await rotation.RotateAsync(r.Id, http.User.DashboardActor(), http.TraceIdentifier, ct);
             if (outcome.Failure is { } f) return Confirm(http, page, what, options, f.Message, f.Status);
             return TypedResults.Redirect($"/dashboard/{r.Id}/{page}?rotated=1");
         });

@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace AddonProvider.Web.Sso;
 
-/// <summary>The claims of a dashboard session cookie: one resource, one Heroku user.</summary>
+/// <summary>
+/// The claims of a dashboard session cookie: one resource, one Heroku user. The user's id and email are identity
+/// only in a verified session (user-scoped token); an unverified session carries its claimed user id for display
+/// and no email at all, and acts as <see cref="UnverifiedActor"/>.
+/// </summary>
 public static class DashboardSession
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -16,6 +20,10 @@ public static class DashboardSession
     private const string UserClaim = "user_id";
     private const string EmailClaim = "email";
     private const string AppClaim = "app";
+    public const string VerifiedClaim = "sso_verified";
+
+    /// <summary>The audit actor of every unverified session: its claimed user id proves nothing.</summary>
+    public const string UnverifiedActor = "heroku-user-unverified";
 
     public static ClaimsPrincipal Principal(SsoIdentity who)
     {
@@ -24,9 +32,11 @@ public static class DashboardSession
             new(ResourceClaim, who.ResourceId.ToString()),
             new(ProductClaim, who.ProductId),
             new(UserClaim, who.UserId),
-            new(ClaimTypes.Name, who.Email ?? who.UserId),
+            new(VerifiedClaim, who.Verified ? "true" : "false"),
+            // The name is what audit rows record as the actor (publishing, for one).
+            new(ClaimTypes.Name, who.Verified ? who.Email ?? who.UserId : UnverifiedActor),
         };
-        if (who.Email is not null) claims.Add(new(EmailClaim, who.Email));
+        if (who.Verified && who.Email is not null) claims.Add(new(EmailClaim, who.Email));
         if (!string.IsNullOrEmpty(who.App)) claims.Add(new(AppClaim, who.App));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
     }
@@ -35,6 +45,13 @@ public static class DashboardSession
         Guid.TryParse(user.FindFirstValue(ResourceClaim), out var id) ? id : null;
 
     public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(UserClaim);
-    public static string? UserEmail(this ClaimsPrincipal user) => user.FindFirstValue(EmailClaim);
+    public static bool IsVerified(this ClaimsPrincipal user) => user.FindFirstValue(VerifiedClaim) == "true";
+
+    /// <summary>The SSO-verified email of this session's user; null in an unverified session.</summary>
+    public static string? UserEmail(this ClaimsPrincipal user) => user.IsVerified() ? user.FindFirstValue(EmailClaim) : null;
+
+    /// <summary>Who this session is in audit rows and acknowledgements.</summary>
+    public static string DashboardActor(this ClaimsPrincipal user) =>
+        user.IsVerified() && user.UserId() is { Length: > 0 } id ? $"heroku-user:{id}" : UnverifiedActor;
     public static string? HerokuApp(this ClaimsPrincipal user) => user.FindFirstValue(AppClaim);
 }

@@ -157,15 +157,41 @@ public sealed class FanOutTests(AdminFixture app) : IClassFixture<AdminFixture>
     }
 
     [Fact]
+    public async Task OnlyVerifiedSsoEmails_AreRecipients_AndDeliveryRechecksThem()
+    {
+        var (owner, verified, claimed, demoted) = (Email("owner"), Email("verified"), Email("claimed"), Email("demoted"));
+        var r = await app.ResourceAsync("kafkacluster", "starter", "us", owner, [verified, demoted], unverifiedSsoEmails: [claimed]);
+        var id = await PublishAsync(new { resourceIds = new[] { r.Id } });
+        Assert.Null(await app.RunJobAsync(AdvisoryJobs.Resolve, id.ToString()));
+        await using (var db = app.Db())
+        {
+            Assert.Equal(new[] { demoted, owner, verified }.Order(), (await db.AdvisoryNotifications.Where(n => n.AdvisoryId == id).Select(n => n.Email).ToListAsync()).Order());
+            // Resolved while verified, no longer a verified contact when the batch is sent (as rows from before the rule are).
+            await db.SsoUsers.Where(u => u.Email == demoted).ExecuteUpdateAsync(u => u.SetProperty(x => x.Verified, false));
+        }
+        Assert.Empty(await app.RunJobsAsync());
+
+        Assert.Single(app.Smtp.AcceptedFor(owner));
+        Assert.Single(app.Smtp.AcceptedFor(verified));
+        Assert.Empty(app.Smtp.AcceptedFor(claimed));
+        Assert.Empty(app.Smtp.AcceptedFor(demoted));
+        await using var check = app.Db();
+        var skipped = await check.AdvisoryNotifications.SingleAsync(n => n.AdvisoryId == id && n.Email == demoted);
+        Assert.Equal((NotificationStatus.Failed, "not a verified contact of the affected resources"), (skipped.Status, skipped.LastError));
+    }
+
+    [Fact]
     public async Task SecurityReport_IsTriagedAndAnsweredByEmail()
     {
         var resource = await app.ResourceAsync("kafkacluster", "starter", "us", Email("reporter-owner"));
         var reporter = Email("reporter");
         await using var scope = app.App.Services.CreateAsyncScope();
         var reports = scope.ServiceProvider.GetRequiredService<SecurityReportService>();
-        var missing = await reports.SubmitAsync(resource.Id, null, new ReportInput("something", null, null), default);
+        var missing = await reports.SubmitAsync(resource.Id, new Reporter(null, "heroku-user-unverified"), new ReportInput("something", null, null), default);
         Assert.Contains("reporterEmail", missing.Failure!.Message);
-        var submitted = await reports.SubmitAsync(resource.Id, reporter, new ReportInput("I can read another tenant's topic.", null, "Rita"), default);
+        // The session's SSO-verified email (the dashboard passes it) is where replies go.
+        var submitted = await reports.SubmitAsync(resource.Id, new Reporter(reporter, "heroku-user:u1"), new ReportInput("I can read another tenant's topic.", null, "Rita"), default);
+        Assert.True(submitted.Value!.ReporterEmailVerified);
         var reportId = submitted.Value!.Id;
 
         using (var list = await app.SendAsync(HttpMethod.Get, $"/admin/security-reports?status=new&resourceId={resource.Id}"))
