@@ -1,6 +1,7 @@
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Basic " .. "bW9iaWxvdWQ6ZGV2LW1vYmlsb3VkLXBhc3N3b3JkLW5vdC1mb3ItcHJvZHVjdGlvbg=="
+-- PROV_AUTH: base64 of "mobiloud:<password>" of the server under test; the development password otherwise.
+wrk.headers["Authorization"] = "Basic " .. (os.getenv("PROV_AUTH") or "bW9iaWxvdWQ6ZGV2LW1vYmlsb3VkLXBhc3N3b3JkLW5vdC1mb3ItcHJvZHVjdGlvbg==")
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 local function uuid()
   local t = 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'

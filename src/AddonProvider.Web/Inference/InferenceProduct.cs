@@ -9,8 +9,9 @@ using AddonProvider.Web.Secrets;
 namespace AddonProvider.Web.Inference;
 
 /// <summary>
-/// Inference's rules: one API key per resource (looked up by keyed hash), and a model bound by the plan or, on the
-/// standard plan, chosen with <c>--model</c>. A plan change may change the model, and with it the config vars.
+/// Inference's rules: one API key per resource (looked up by keyed hash), and a model bound by the plan. The standard plan
+/// needs no model (each request names its <c>model</c>, as in Heroku's own seed); <c>--model</c> only adds a convenience
+/// INFERENCE_MODEL_ID. A plan change may change the model, and with it the config vars.
 /// </summary>
 public sealed class InferenceProduct(AddonDbContext db, SecretBox secrets, PublicUrls urls) : AddonProduct
 {
@@ -42,16 +43,20 @@ public sealed class InferenceProduct(AddonDbContext db, SecretBox secrets, Publi
         }, key);
     }
 
-    public override IReadOnlyDictionary<string, string> RenderConfig(Resource resource, Credential? credential, string? plaintext = null) =>
-        new Dictionary<string, string>
+    public override IReadOnlyDictionary<string, string> RenderConfig(Resource resource, Credential? credential, string? plaintext = null)
+    {
+        var config = new Dictionary<string, string>
         {
             ["INFERENCE_KEY"] = plaintext ?? secrets.Decrypt(credential!.SecretCiphertext),
             ["INFERENCE_URL"] = urls.Root,
-            ["INFERENCE_MODEL_ID"] = resource.ModelId!,
         };
+        if (resource.ModelId is { } model) config["INFERENCE_MODEL_ID"] = model;
+        return config;
+    }
 
-    public override string ReadyMessage(Resource resource, string productName) =>
-        $"{productName} is ready: your key for {resource.ModelId} is in INFERENCE_KEY.";
+    public override string ReadyMessage(Resource resource, string productName) => resource.ModelId is { } model
+        ? $"{productName} is ready: your key for {model} is in INFERENCE_KEY."
+        : $"{productName} is ready: your key is in INFERENCE_KEY; name a model in each request.";
 
     // Heroku retries a plan change whose answer it lost: the model (and so the config) may have changed with the first attempt.
     public override bool ConfigFollowsPlan => true;
@@ -69,14 +74,13 @@ public sealed class InferenceProduct(AddonDbContext db, SecretBox secrets, Publi
         // Per model and day; days without use are absent.
         await InferenceUsage.LastDaysAsync(db, resourceId, UsageDays, today, ct);
 
-    private static Outcome<string> ChooseModel(CatalogSnapshot snapshot, Plan plan, string? requested, string region)
+    private static Outcome<string?> ChooseModel(CatalogSnapshot snapshot, Plan plan, string? requested, string region)
     {
         if (plan.ModelId is { } bound && requested is not null && requested != bound)
             return Failure.Unprocessable($"The {plan.Slug} plan is bound to the model {bound}; options.model cannot choose another. Use the standard plan to pick a model.");
         var modelId = plan.ModelId ?? requested;
+        if (modelId is null) return (string?)null; // the standard plan: every request names its model
         var available = string.Join(", ", snapshot.ModelsIn(region).Select(m => m.Id).Order());
-        if (modelId is null)
-            return Failure.Unprocessable($"The standard plan needs a model: pass --model <id>. Models in region {region}: {available}.");
         if (snapshot.Model(modelId) is not { } model)
             return Failure.Unprocessable($"There is no model with that id. Models in region {region}: {available}.");
         if (!model.Regions.Contains(region))

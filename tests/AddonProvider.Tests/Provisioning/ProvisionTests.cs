@@ -167,11 +167,22 @@ public sealed class ProvisionTests(AppFixture app) : IClassFixture<AppFixture>
         var (_, body) = await app.ProvisionOkAsync("inference", "standard", options: new { model = "kimi-k2-5" });
         Assert.Equal("kimi-k2-5", body.GetProperty("config").GetProperty("INFERENCE_MODEL_ID").GetString());
 
-        await (await app.ProvisionAsync("inference", "standard")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "needs a model");
         await (await app.ProvisionAsync("inference", "standard", options: new { model = "gpt-9" }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "no model with that id. Models in region us: amazon-rerank-1-0, cohere-rerank-3-5");
         await (await app.ProvisionAsync("inference", "cohere-rerank-3-5", options: new { model = "kimi-k2-5" }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "bound to the model cohere-rerank-3-5");
+    }
+
+    [Fact]
+    public async Task Provision_StandardPlanWithoutModel_AsInHerokusSeed_IssuesKeyAndUrlOnly()
+    {
+        // `heroku addons:create heroku-inference:standard`: no --model; each request names its model.
+        var (id, body) = await app.ProvisionOkAsync("inference", "standard");
+        var config = body.GetProperty("config").EnumerateObject().Select(p => p.Name).Order().ToList();
+        Assert.Equal(["INFERENCE_KEY", "INFERENCE_URL"], config);
+        Assert.Contains("name a model in each request", body.GetProperty("message").GetString());
+        await using var db = app.Db();
+        Assert.Null((await db.Resources.SingleAsync(r => r.Id == id)).ModelId);
     }
 
     [Fact]
