@@ -45,6 +45,7 @@ public static class DashboardSession
         Guid.TryParse(user.FindFirstValue(ResourceClaim), out var id) ? id : null;
 
     public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(UserClaim);
+
     public static bool IsVerified(this ClaimsPrincipal user) => user.FindFirstValue(VerifiedClaim) == "true";
 
     /// <summary>The SSO-verified email of this session's user; null in an unverified session.</summary>
@@ -53,5 +54,6 @@ public static class DashboardSession
     /// <summary>Who this session is in audit rows and acknowledgements.</summary>
     public static string DashboardActor(this ClaimsPrincipal user) =>
         user.IsVerified() && user.UserId() is { Length: > 0 } id ? $"heroku-user:{id}" : UnverifiedActor;
+
     public static string? HerokuApp(this ClaimsPrincipal user) => user.FindFirstValue(AppClaim);
 }
