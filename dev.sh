@@ -66,6 +66,28 @@ need_chromium() {
 
 docker_answers() { command -v docker >/dev/null && timeout 5 docker info >/dev/null 2>&1; }
 
+need_jq() { command -v jq >/dev/null || apt_install jq; }
+
+PRODUCTS="mobiloud kafkacluster inference"
+
+# The simulator plays Heroku, so it learns each add-on's Basic-auth password and SSO salt the way Heroku does:
+# from the manifest the app prints (SIMULATOR_<PRODUCT>_PASSWORD / _SSO_SALT). The OAuth client secret is Heroku's
+# to issue: one per run unless ADDON_<PRODUCT>_OAUTH_CLIENT_SECRET is set, given to both sides.
+share_addon_secrets() {
+  local web=$1 p up manifest password salt secret_var
+  need_jq
+  for p in $PRODUCTS; do
+    up=${p^^}
+    manifest=$($web manifest "$p") || die "\`manifest $p\` failed (see above)"
+    password=$(jq -er .api.password <<<"$manifest") || die "the $p manifest has no api.password"
+    salt=$(jq -er .api.sso_salt <<<"$manifest") || die "the $p manifest has no api.sso_salt"
+    export "SIMULATOR_${up}_PASSWORD=$password" "SIMULATOR_${up}_SSO_SALT=$salt"
+    secret_var="ADDON_${up}_OAUTH_CLIENT_SECRET"
+    [ -n "${!secret_var:-}" ] || export "$secret_var=dev-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+    export "SIMULATOR_${up}_OAUTH_CLIENT_SECRET=${!secret_var}"
+  done
+}
+
 cmd_run() {
   need_dotnet
   if [ -z "${DATABASE_URL:-}" ]; then
@@ -88,14 +110,17 @@ cmd_run() {
   export PROVIDER_URL=${PROVIDER_URL:-http://localhost:$PORT}
   export HEROKU_API_URL=${HEROKU_API_URL:-$SIMULATOR_URL} HEROKU_ID_URL=${HEROKU_ID_URL:-$SIMULATOR_URL}
   log "building"
+  dotnet build src/AddonProvider.Web -v q -nologo >/dev/null
   dotnet build src/AddonProvider.Simulator -v q -nologo >/dev/null
+  local web="dotnet src/AddonProvider.Web/bin/Debug/net10.0/AddonProvider.Web.dll"
   local sim="dotnet src/AddonProvider.Simulator/bin/Debug/net10.0/AddonProvider.Simulator.dll"
+  share_addon_secrets "$web"
   local pids=()
   trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
   log "starting the Heroku simulator on $SIMULATOR_URL"
   $sim serve --port "$sim_port" & pids+=($!)
   log "starting web + worker on http://localhost:$PORT (Ctrl-C stops both)"
-  dotnet src/AddonProvider.Web/bin/Debug/net10.0/AddonProvider.Web.dll --role all --contentRoot "$ROOT/src/AddonProvider.Web" & pids+=($!)
+  $web --role all --contentRoot "$ROOT/src/AddonProvider.Web" & pids+=($!)
 
   local i
   for i in $(seq 1 120); do

@@ -596,6 +596,90 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("kafka_acls", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaClusterGroup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("GroupId")
+                        .IsRequired()
+                        .HasMaxLength(249)
+                        .HasColumnType("character varying(249)")
+                        .HasColumnName("group_id");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kafka_cluster_groups");
+
+                    b.HasIndex("GroupId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_kafka_cluster_groups_group_id");
+
+                    b.HasIndex("ResourceId")
+                        .HasDatabaseName("ix_kafka_cluster_groups_resource_id");
+
+                    b.ToTable("kafka_cluster_groups", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaClusterTopic", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(249)
+                        .HasColumnType("character varying(249)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Partitions")
+                        .HasColumnType("integer")
+                        .HasColumnName("partitions");
+
+                    b.Property<short>("ReplicationFactor")
+                        .HasColumnType("smallint")
+                        .HasColumnName("replication_factor");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<long>("RetentionMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("retention_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kafka_cluster_topics");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_kafka_cluster_topics_name");
+
+                    b.HasIndex("ResourceId")
+                        .HasDatabaseName("ix_kafka_cluster_topics_resource_id");
+
+                    b.ToTable("kafka_cluster_topics", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaConsumerGroup", b =>
                 {
                     b.Property<long>("Id")
@@ -1410,6 +1494,26 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_kafka_acls_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaClusterGroup", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kafka_cluster_groups_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.KafkaClusterTopic", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_kafka_cluster_topics_resources_resource_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.KafkaConsumerGroup", b =>

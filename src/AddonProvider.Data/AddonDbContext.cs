@@ -32,6 +32,8 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<KafkaUser> KafkaUsers => Set<KafkaUser>();
     public DbSet<KafkaAcl> KafkaAcls => Set<KafkaAcl>();
     public DbSet<KafkaQuota> KafkaQuotas => Set<KafkaQuota>();
+    public DbSet<KafkaClusterTopic> KafkaClusterTopics => Set<KafkaClusterTopic>();
+    public DbSet<KafkaClusterGroup> KafkaClusterGroups => Set<KafkaClusterGroup>();
     public DbSet<HerokuToken> HerokuTokens => Set<HerokuToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using AddonProvider.Web.Provisioning;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -25,20 +24,26 @@ public static class HerokuSimulator
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var state = new SimulatorState();
         var app = builder.Build();
-        Map(app, state, providerUrl.TrimEnd('/'), oauthSecret ?? DefaultOAuthSecret);
+        Map(app, state, providerUrl.TrimEnd('/'), oauthSecret ?? AddonSecrets.OAuthClientSecret);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Running(app, state, new Uri(address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost")));
     }
 
-    public static string DefaultOAuthSecret(string product) =>
-        Environment.GetEnvironmentVariable($"ADDON_{product.ToUpperInvariant()}_OAUTH_CLIENT_SECRET") ?? AddonCredentials.DevOAuthSecret(product);
-
-    public static string SsoSalt(string product) =>
-        Environment.GetEnvironmentVariable($"ADDON_{product.ToUpperInvariant()}_SSO_SALT") ?? AddonCredentials.DevSsoSalt(product);
-
     private static void Map(WebApplication app, SimulatorState state, string providerUrl, Func<string, string> oauthSecret)
     {
+        // A secret nobody gave the simulator: say which variable is missing, to the caller and on the console.
+        app.Use(async (http, next) =>
+        {
+            try { await next(); }
+            catch (MissingSecretException e) when (!http.Response.HasStarted)
+            {
+                Console.Error.WriteLine($"simulator: {e.Message}");
+                http.Response.StatusCode = 500;
+                await http.Response.WriteAsync(e.Message);
+            }
+        });
+
         // Every call to the simulated Heroku (not the /_ control routes) is recorded, may be failed or held.
         app.Use(async (http, next) =>
         {
@@ -166,7 +171,7 @@ public static class HerokuSimulator
             product ??= state.Addons.TryGetValue(id, out var a) ? a.Product : null;
             if (product is null) return Results.BadRequest("unknown resource: pass ?product=<product>");
             var email = state.Addons.TryGetValue(id, out var known) ? known.OwnerEmail : "owner@example.com";
-            return Results.Content(SsoForm.Html(providerUrl, id, product, SsoSalt(product), DeterministicGuid("user", email), email), "text/html");
+            return Results.Content(SsoForm.Html(providerUrl, id, product, AddonSecrets.SsoSalt(product), DeterministicGuid("user", email), email), "text/html");
         });
     }
 

@@ -5,83 +5,82 @@ using AddonProvider.Simulator;
 // The Heroku simulator: `serve` plays Heroku's side; the other commands drive the provider as Heroku would.
 var providerUrl = (Environment.GetEnvironmentVariable("PROVIDER_URL") ?? "http://localhost:5000").TrimEnd('/');
 var simulatorUrl = (Environment.GetEnvironmentVariable("SIMULATOR_URL") ?? "http://localhost:5100").TrimEnd('/');
-var options = Options.Parse(args);
-
-switch (options.Positional)
+var options = CommandLine.Parse(args);
+try
 {
-    case ["serve", ..]:
+    return await RunAsync();
+}
+catch (MissingSecretException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+async Task<int> RunAsync()
+{
+    switch (options.Positional)
     {
-        var url = options.Get("url") ?? $"http://localhost:{options.Get("port") ?? new Uri(simulatorUrl).Port.ToString()}";
-        await using var sim = await HerokuSimulator.StartAsync(url, options.Get("provider") ?? providerUrl);
-        Console.WriteLine($"Heroku simulator on {sim.BaseAddress} (OAuth at /oauth/token, Platform API at /, recorded calls at /_calls); provider {providerUrl}");
-        await sim.App.WaitForShutdownAsync();
-        return 0;
+        case ["serve", ..]:
+        {
+            var url = options.Get("url") ?? $"http://localhost:{options.Get("port") ?? new Uri(simulatorUrl).Port.ToString()}";
+            await using var sim = await HerokuSimulator.StartAsync(url, options.Get("provider") ?? providerUrl);
+            Console.WriteLine($"Heroku simulator on {sim.BaseAddress} (OAuth at /oauth/token, Platform API at /, recorded calls at /_calls); provider {providerUrl}");
+            await sim.App.WaitForShutdownAsync();
+            return 0;
+        }
+        case ["provision", var productPlan, ..] when productPlan.Split(':', 2) is [var product, var plan]:
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(providerUrl + "/") };
+            var uuid = options.Get("uuid") is { } u ? Guid.Parse(u) : Guid.NewGuid();
+            var extra = options.Get("model") is { } model ? new Dictionary<string, string> { ["model"] = model } : null;
+            var body = ProviderClient.ProvisionBody(uuid, product, plan, options.Get("region") ?? "amazon-web-services::us-east-1", options.Has("grant"), extra);
+            await TryRegisterAsync(simulatorUrl, uuid, product);
+            using var response = await new ProviderClient(http).ProvisionAsync(product, body);
+            return await PrintAsync(response);
+        }
+        case ["planchange", var idText, var plan, ..] when Guid.TryParse(idText, out var id):
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(providerUrl + "/") };
+            var product = await ProductOfAsync(id, options, simulatorUrl);
+            using var response = await new ProviderClient(http).ChangePlanAsync(product, id, plan);
+            return await PrintAsync(response);
+        }
+        case ["deprovision", var idText, ..] when Guid.TryParse(idText, out var id):
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(providerUrl + "/") };
+            var product = await ProductOfAsync(id, options, simulatorUrl);
+            using var response = await new ProviderClient(http).DeprovisionAsync(product, id);
+            return await PrintAsync(response);
+        }
+        case ["sso", var idText, ..] when Guid.TryParse(idText, out var id):
+        {
+            var product = await ProductOfAsync(id, options, simulatorUrl);
+            // The simulator signs the form when the page loads, so the link stays usable beyond the SSO time window.
+            Console.WriteLine($"{simulatorUrl}/_sso/{id}?product={product}");
+            return 0;
+        }
+        case ["load", ..]:
+        {
+            var result = await LoadCommand.RunAsync(LoadOptions.From(options, providerUrl), Console.Out);
+            return result.Errors == 0 ? 0 : 1;
+        }
+        default:
+            Console.Error.WriteLine("""
+                usage: dotnet run --project src/AddonProvider.Simulator -- <command>
+                  serve [--port 5100]                                   play Heroku (OAuth + Platform API) until Ctrl-C
+                  provision <product>:<plan> [--region r] [--grant] [--model m] [--uuid id]
+                  planchange <id> <plan> [--product p]
+                  deprovision <id> [--product p]
+                  sso <id> [--product p]                                print a link that signs in to the resource's dashboard
+                  load [--n 10000] [--c 16] [--grant] [--plans product:plan,...] [--warmup 500]
+                environment: PROVIDER_URL (http://localhost:5000), SIMULATOR_URL (http://localhost:5100),
+                             SIMULATOR_<PRODUCT>_PASSWORD / _SSO_SALT (the app's `manifest <product>`: api.password, api.sso_salt),
+                             SIMULATOR_<PRODUCT>_OAUTH_CLIENT_SECRET (the provider's ADDON_<PRODUCT>_OAUTH_CLIENT_SECRET);
+                             ./dev.sh run sets them all
+                the fault harness and load's database row checks: dotnet run --project tests/AddonProvider.Harness
+                """);
+            return 2;
     }
-    case ["provision", var productPlan, ..] when productPlan.Split(':', 2) is [var product, var plan]:
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(providerUrl + "/") };
-        var uuid = options.Get("uuid") is { } u ? Guid.Parse(u) : Guid.NewGuid();
-        var extra = options.Get("model") is { } model ? new Dictionary<string, string> { ["model"] = model } : null;
-        var body = ProviderClient.ProvisionBody(uuid, product, plan, options.Get("region") ?? "amazon-web-services::us-east-1", options.Has("grant"), extra);
-        await TryRegisterAsync(simulatorUrl, uuid, product);
-        using var response = await new ProviderClient(http).ProvisionAsync(product, body);
-        return await PrintAsync(response);
-    }
-    case ["planchange", var idText, var plan, ..] when Guid.TryParse(idText, out var id):
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(providerUrl + "/") };
-        var product = await ProductOfAsync(id, options, simulatorUrl);
-        using var response = await new ProviderClient(http).ChangePlanAsync(product, id, plan);
-        return await PrintAsync(response);
-    }
-    case ["deprovision", var idText, ..] when Guid.TryParse(idText, out var id):
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(providerUrl + "/") };
-        var product = await ProductOfAsync(id, options, simulatorUrl);
-        using var response = await new ProviderClient(http).DeprovisionAsync(product, id);
-        return await PrintAsync(response);
-    }
-    case ["sso", var idText, ..] when Guid.TryParse(idText, out var id):
-    {
-        var product = await ProductOfAsync(id, options, simulatorUrl);
-        // The simulator signs the form when the page loads, so the link stays usable beyond the SSO time window.
-        Console.WriteLine($"{simulatorUrl}/_sso/{id}?product={product}");
-        return 0;
-    }
-    case ["load", ..]:
-    {
-        var load = new LoadOptions(
-            new Uri(options.Get("target") ?? providerUrl + "/"),
-            int.Parse(options.Get("n") ?? "10000"), int.Parse(options.Get("c") ?? "16"), options.Has("grant"),
-            options.Get("plans") is { } p ? LoadCommand.ParsePlans(p) : LoadCommand.DefaultPlans,
-            int.Parse(options.Get("warmup") ?? "500"),
-            options.Has("no-verify") ? null : Environment.GetEnvironmentVariable("DATABASE_URL"));
-        var result = await LoadCommand.RunAsync(load, Console.Out);
-        return result.Errors == 0 && result.Missing <= 0 && result.Duplicated <= 0 ? 0 : 1;
-    }
-    case ["harness", var scenario, ..]:
-    {
-        var harness = new AddonProvider.Simulator.Harness.HarnessOptions(scenario,
-            int.Parse(options.Get("n") ?? "2000"), int.Parse(options.Get("c") ?? "16"), int.Parse(options.Get("after") ?? "700"),
-            TimeSpan.FromMinutes(double.Parse(options.Get("minutes") ?? (scenario == "soak" ? "10" : "1"), System.Globalization.CultureInfo.InvariantCulture)),
-            options.Has("build"), options.Has("keep"), options.Has("grant"),
-            TimeSpan.FromSeconds(double.Parse(options.Get("outage") ?? "10", System.Globalization.CultureInfo.InvariantCulture)));
-        return await AddonProvider.Simulator.Harness.HarnessCommand.RunAsync(harness, Console.Out);
-    }
-    default:
-        Console.Error.WriteLine("""
-            usage: dotnet run --project src/AddonProvider.Simulator -- <command>
-              serve [--port 5100]                                   play Heroku (OAuth + Platform API) until Ctrl-C
-              provision <product>:<plan> [--region r] [--grant] [--model m] [--uuid id]
-              planchange <id> <plan> [--product p]
-              deprovision <id> [--product p]
-              sso <id> [--product p]                                print a link that signs in to the resource's dashboard
-              load [--n 10000] [--c 16] [--grant] [--plans product:plan,...] [--warmup 500] [--no-verify]
-              harness <kill-web|restart-postgres|start-during-outage|secrets|soak> [--n 2000] [--c 16] [--after 700] [--outage s] [--minutes m] [--grant] [--build] [--keep]
-            environment: PROVIDER_URL (http://localhost:5000), SIMULATOR_URL (http://localhost:5100),
-                         DATABASE_URL (load's verification), ADDON_<PRODUCT>_PASSWORD / _SSO_SALT / _OAUTH_CLIENT_SECRET (dev values)
-            """);
-        return 2;
 }
 
 static async Task<int> PrintAsync(HttpResponseMessage response)
@@ -102,7 +101,7 @@ static async Task TryRegisterAsync(string simulatorUrl, Guid id, string product)
     catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { } // no simulator running: fine for sync provisions
 }
 
-static async Task<string> ProductOfAsync(Guid id, Options options, string simulatorUrl)
+static async Task<string> ProductOfAsync(Guid id, CommandLine options, string simulatorUrl)
 {
     if (options.Get("product") is { } given) return given;
     try
@@ -117,22 +116,3 @@ static async Task<string> ProductOfAsync(Guid id, Options options, string simula
     }
 }
 
-internal sealed record Options(string[] Positional, Dictionary<string, string?> Named)
-{
-    public string? Get(string name) => Named.GetValueOrDefault(name);
-    public bool Has(string name) => Named.ContainsKey(name);
-
-    public static Options Parse(string[] args)
-    {
-        var positional = new List<string>();
-        var named = new Dictionary<string, string?>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) { positional.Add(args[i]); continue; }
-            var name = args[i][2..];
-            var isFlag = name is "grant" or "no-verify" or "build" or "keep" || i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
-            named[name] = isFlag ? null : args[++i];
-        }
-        return new Options(positional.ToArray(), named);
-    }
-}

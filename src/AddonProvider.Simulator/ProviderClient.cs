@@ -1,18 +1,14 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using AddonProvider.Web.Provisioning;
 
 namespace AddonProvider.Simulator;
 
 /// <summary>Speaks the Partner API to the provider the way Heroku does: Basic auth per product, v3 bodies.</summary>
 public sealed class ProviderClient(HttpClient http)
 {
-    public static string Password(string product) =>
-        Environment.GetEnvironmentVariable($"ADDON_{product.ToUpperInvariant()}_PASSWORD") ?? AddonCredentials.DevPassword(product);
-
     public static AuthenticationHeaderValue Basic(string product) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{product}:{Password(product)}")));
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{product}:{AddonSecrets.Password(product)}")));
 
     public static object ProvisionBody(Guid uuid, string product, string plan, string region, bool grant, IDictionary<string, string>? options = null)
     {

@@ -28,7 +28,7 @@ public static class AddonProviderApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostEnvironment.Resolve(args) });
         configure?.Invoke(builder);
-        var settings = new Settings(builder.Configuration, builder.Environment.IsProduction());
+        var settings = new Settings(builder.Configuration, builder.Environment.EnvironmentName);
         builder.ConfigureLogging(settings);
         var roles = RoleParser.Parse(builder.Configuration["role"], builder.Environment.IsDevelopment());
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
@@ -37,6 +37,7 @@ public static class AddonProviderApp
 
         builder.Services
             .AddPlatform(settings)
+            .AddSecrets(settings)
             .AddProblemResponses()
             .AddRouterRealities(settings)
             .AddTelemetry(settings)

@@ -15,6 +15,16 @@ switch (args)
         return 2;
 }
 
-var app = AddonProviderApp.Build(args);
+WebApplication app;
+try
+{
+    app = AddonProviderApp.Build(args);
+}
+catch (InvalidOperationException e)
+{
+    // Configuration refused (a missing or development secret, Development on a dyno): say which, without a stack trace.
+    Console.Error.WriteLine($"start-up refused: {e.Message}");
+    return 1;
+}
 await app.RunAsync();
 return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisioning throughput through the real stack: Release builds, a private PostgreSQL, the web with --role web,
 # one separate worker (--role worker), the Heroku simulator for the worker's OAuth/Platform API calls, and the
-# simulator's load command at concurrency C. Each run gets a fresh, migrated database.
+# simulator's load command at concurrency C, run by the harness's `load`, which then checks every 2xx's row in the
+# database. Each run gets a fresh, migrated database.
 #   usage: tests/AddonProvider.Benchmarks/provision-load.sh [N=20000] [C=16] [RUNS=3] [MODES="nogrant grant"]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,7 +12,8 @@ WEB_PORT=${BENCH_WEB_PORT:-5070}; SIM_PORT=${BENCH_SIM_PORT:-5170}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-dotnet build -c Release -v q -nologo src/AddonProvider.Simulator >/dev/null
+dotnet build -c Release -v q -nologo src/AddonProvider.Web >/dev/null
+dotnet build -c Release -v q -nologo tests/AddonProvider.Harness >/dev/null
 dotnet build -c Release -v q -nologo migrations >/dev/null
 BIN=net10.0
 if [ ! -s "$PG_DATA/PG_VERSION" ]; then
@@ -24,9 +26,15 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; as_
 trap cleanup EXIT
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/bench"
-export ASPNETCORE_ENVIRONMENT=Staging Logging__LogLevel__Default=Warning
+source tests/AddonProvider.Benchmarks/staging-env.sh
 export HEROKU_API_URL="http://127.0.0.1:$SIM_PORT" HEROKU_ID_URL="http://127.0.0.1:$SIM_PORT"
 export PROVIDER_URL="http://127.0.0.1:$WEB_PORT" SIMULATOR_URL="http://127.0.0.1:$SIM_PORT"
+# The simulator learns the add-ons' secrets as Heroku does: from the manifests (one OAuth client secret for both sides).
+for p in mobiloud kafkacluster inference; do
+  m=$(dotnet src/AddonProvider.Web/bin/Release/net10.0/AddonProvider.Web.dll manifest "$p"); up=${p^^}
+  export "SIMULATOR_${up}_PASSWORD=$(jq -r .api.password <<<"$m")" "SIMULATOR_${up}_SSO_SALT=$(jq -r .api.sso_salt <<<"$m")"
+  oauth_var="ADDON_${up}_OAUTH_CLIENT_SECRET"; export "SIMULATOR_${up}_OAUTH_CLIENT_SECRET=${!oauth_var}"
+done
 echo "# provision-load: N=$N C=$C runs=$RUNS commit=$(git rev-parse --short HEAD) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in $MODES; do
   for run in $(seq 1 "$RUNS"); do
@@ -40,7 +48,7 @@ for mode in $MODES; do
     for i in $(seq 1 120); do curl -fsS "$PROVIDER_URL/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
     echo "## $mode run $run"
     flag=""; [ "$mode" = grant ] && flag="--grant"
-    dotnet src/AddonProvider.Simulator/bin/Release/$BIN/AddonProvider.Simulator.dll load --n "$N" --c "$C" $flag || echo "(load reported errors)"
+    dotnet tests/AddonProvider.Harness/bin/Release/$BIN/AddonProvider.Harness.dll load --n "$N" --c "$C" $flag || echo "(load reported errors)"
     kill "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true
   done
 done

@@ -24,12 +24,7 @@ as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres bench
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/bench"
 dotnet migrations/bin/Release/net10.0/AddonProvider.Migrations.dll >/dev/null
 
-# A Staging start with generated secrets, as on a real dyno (never the public development values).
-rnd() { head -c 24 /dev/urandom | base64 | tr -d '/+='; }
-export ASPNETCORE_ENVIRONMENT=Staging Logging__LogLevel__Default=Warning PUBLIC_BASE_URL=https://bench.example.test
-export SECRETS_KEY=$(head -c 32 /dev/urandom | base64) ADMIN_JWT_SIGNING_KEY=$(rnd)$(rnd) SMTP_URL=smtp://127.0.0.1:2525 MAIL_FROM=bench@example.test
-export OPERATORS_EMAIL=ops@example.test SECURITY_EMAIL=security@example.test KAFKA_BROKERS_US=k:9092 KAFKA_BROKERS_EU=k:9092
-for p in MOBILOUD KAFKACLUSTER INFERENCE; do export ADDON_${p}_PASSWORD=$(rnd) ADDON_${p}_SSO_SALT=$(rnd) ADDON_${p}_OAUTH_CLIENT_SECRET=$(rnd); done
+source tests/AddonProvider.Benchmarks/staging-env.sh
 export PROV_AUTH=$(printf 'mobiloud:%s' "$ADDON_MOBILOUD_PASSWORD" | base64 -w0)
 
 PORT=$WEB_PORT dotnet src/AddonProvider.Web/bin/Release/net10.0/AddonProvider.Web.dll --role web --contentRoot "$PWD/src/AddonProvider.Web" >/dev/null & pids+=($!)

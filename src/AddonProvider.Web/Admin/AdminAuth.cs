@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using System.Text.Json;
 using AddonProvider.Data;
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
@@ -46,11 +46,11 @@ public static class AdminAuth
                         var expired = ctx.AuthenticateFailure is SecurityTokenExpiredException;
                         ctx.Response.Headers.WWWAuthenticate = ctx.AuthenticateFailure is null
                             ? "Bearer" : "Bearer error=\"invalid_token\"";
-                        await WriteProblemAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized, expired
+                        await WriteProblemAsync(ctx.HttpContext, Failure.Unauthorized(expired
                             ? "The operator token has expired; mint a new one."
-                            : "A valid operator token is required: Authorization: Bearer <JWT> (see the `token` command).");
+                            : "A valid operator token is required: Authorization: Bearer <JWT> (see the `token` command)."));
                     },
-                    OnForbidden = ctx => WriteProblemAsync(ctx.HttpContext, StatusCodes.Status403Forbidden, ForbiddenMessage(ctx.HttpContext)),
+                    OnForbidden = ctx => WriteProblemAsync(ctx.HttpContext, Failure.Forbidden(ForbiddenMessage(ctx.HttpContext))),
                 };
             })
             .AddCookie(CookieScheme, o =>
@@ -62,9 +62,9 @@ public static class AdminAuth
                 o.Cookie.SecurePolicy = settings.IsProduction ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = CookieLifetime;
                 o.SlidingExpiration = false;
-                o.Events.OnRedirectToLogin = ctx => WriteProblemAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized,
-                    "Sign in first: POST your operator token to /admin/session (or open /admin/login).");
-                o.Events.OnRedirectToAccessDenied = ctx => WriteProblemAsync(ctx.HttpContext, StatusCodes.Status403Forbidden, ForbiddenMessage(ctx.HttpContext));
+                o.Events.OnRedirectToLogin = ctx => WriteProblemAsync(ctx.HttpContext, Failure.Unauthorized(
+                    "Sign in first: POST your operator token to /admin/session (or open /admin/login)."));
+                o.Events.OnRedirectToAccessDenied = ctx => WriteProblemAsync(ctx.HttpContext, Failure.Forbidden(ForbiddenMessage(ctx.HttpContext)));
             });
 
         services.AddAuthorizationBuilder()
@@ -103,14 +103,8 @@ public static class AdminAuth
             _ => "Your token does not carry a role this call accepts.",
         };
 
-    private static Task WriteProblemAsync(HttpContext http, int status, string message)
-    {
-        if (http.Response.HasStarted) return Task.CompletedTask;
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/problem+json";
-        var title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
-        return http.Response.WriteAsync(JsonSerializer.Serialize(new { title, status, detail = message, message, requestId = http.TraceIdentifier }));
-    }
+    private static Task WriteProblemAsync(HttpContext http, Failure failure) =>
+        http.Response.HasStarted ? Task.CompletedTask : Problems.WriteAsync(http, failure);
 
     /// <summary>The claims kept in the dashboard cookie: who, and which roles.</summary>
     public static ClaimsPrincipal CookiePrincipal(ClaimsPrincipal tokenUser)

@@ -47,7 +47,7 @@ public static class AdminResourceEndpoints
         if (state is not null)
         {
             if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s))
-                return Problems.BadRequest("state must be one of provisioning, provisioned, deprovisioned, failed.");
+                return Failure.BadRequest("state must be one of provisioning, provisioned, deprovisioned, failed.").ToResult();
             q = q.Where(r => r.State == s);
         }
         if (region is not null) q = q.Where(r => r.Region == region);
@@ -64,16 +64,26 @@ public static class AdminResourceEndpoints
     /// 202: the new credential is committed; pushing it to Heroku and revoking the old one after the overlap are jobs.
     /// The answer names the new credential but carries no secret.
     /// </summary>
+    /// <summary>The optional body of a rotation: <c>{"revokePrevious": true}</c> ends the old credential now (a leak).</summary>
+    public sealed record RotateRequest(bool RevokePrevious);
+
     private static async Task<Results<Accepted<RotationResult>, ProblemHttpResult>> Rotate(Guid id, HttpContext http, CredentialRotation rotation, CancellationToken ct)
     {
-        var outcome = await rotation.RotateAsync(id, http.User.Actor(), http.TraceIdentifier, ct);
+        var revokePrevious = false;
+        if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var body = await JsonBody.ReadAsync<RotateRequest>(http.Request, ct);
+            if (body.Failure is { } bad) return bad.ToResult();
+            revokePrevious = body.Value!.RevokePrevious;
+        }
+        var outcome = await rotation.RotateAsync(id, http.User.Actor(), http.TraceIdentifier, revokePrevious, ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
     }
 
     private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
     {
         var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (r is null) return Problems.NotFound($"No resource {id}.");
+        if (r is null) return Failure.NotFound($"No resource {id}.").ToResult();
         var users = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == id).OrderByDescending(u => u.LastLoginAt)
             .Select(u => new Contact(u.UserId, u.Email, u.Verified, u.LastLoginAt)).ToListAsync(ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)

@@ -31,9 +31,9 @@ public static class TokenCommand
             return Fail($"unknown role '{unknown}'; one of: {string.Join(", ", AdminRoles.All)}");
 
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var settings = new Settings(configuration, HostEnvironment.Resolve([]) == Environments.Production);
         try
         {
+            var settings = new Settings(configuration, HostEnvironment.Resolve([]));
             Console.Out.Write(AdminTokens.Mint(AdminJwtSettings.From(settings), subject, roles, ttl));
             return 0;
         }

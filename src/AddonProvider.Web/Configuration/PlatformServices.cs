@@ -1,13 +1,11 @@
 using AddonProvider.Data;
 using AddonProvider.Web.Catalog;
-using AddonProvider.Web.Secrets;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AddonProvider.Web.Configuration;
 
-/// <summary>What every feature stands on: settings, the database, time, secrets, the catalog.</summary>
+/// <summary>What every feature stands on: settings, the database, time, the catalog.</summary>
 public static class PlatformServices
 {
     public const string DevDatabaseUrl = "postgres://postgres@127.0.0.1:5433/addonprovider";
@@ -19,15 +17,9 @@ public static class PlatformServices
         services.AddDbContextPool<AddonDbContext>(o => o
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(AddonDbContext.MigrationsAssembly)));
 
-        services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(PublicUrls.From(settings));
-        services.AddSingleton(SecretBox.From(settings));
         services.AddSingleton<CatalogCache>();
-        // Cookies (dashboard sessions, operator sessions, antiforgery) must open on every web dyno, so the key ring
-        // lives in PostgreSQL; its keys are sealed with SECRETS_KEY there, so a database dump cannot forge sessions.
-        services.AddDataProtection().SetApplicationName("addon-provider").PersistKeysToDbContext<AddonDbContext>()
-            .ProtectKeysWithSecretBox();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         return services;
     }

@@ -1,12 +1,18 @@
 namespace AddonProvider.Web.Configuration;
 
 /// <summary>
-/// Reads the flat, Heroku-style variables of contract.md. Development falls back to documented dev values;
-/// Production never does: a missing or dev-valued secret stops start-up with a message naming the variable.
+/// Reads the flat, Heroku-style variables of contract.md. Only Development falls back to documented dev values; every
+/// other environment (Production, Staging, a typo) fails closed: a missing or dev-valued secret stops start-up with a
+/// message naming the variable.
 /// </summary>
-public sealed class Settings(IConfiguration configuration, bool isProduction)
+public sealed class Settings(IConfiguration configuration, string environment)
 {
-    public bool IsProduction { get; } = isProduction;
+    public string Environment { get; } = environment;
+
+    /// <summary>Exactly "Development": the only environment where the public development values apply.</summary>
+    public bool IsDevelopment { get; } = environment == Environments.Development;
+
+    public bool IsProduction { get; } = environment == Environments.Production;
 
     public string? Optional(string name)
     {
@@ -14,18 +20,18 @@ public sealed class Settings(IConfiguration configuration, bool isProduction)
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    /// <summary>A plain setting: the dev default applies only outside Production.</summary>
+    /// <summary>A plain setting: the dev default applies only in Development.</summary>
     public string Get(string name, string devDefault) =>
-        Optional(name) ?? (IsProduction ? throw Missing(name) : devDefault);
+        Optional(name) ?? (IsDevelopment ? devDefault : throw Missing(name));
 
-    /// <summary>A secret: outside Production the dev value applies; in Production the dev value itself is refused.</summary>
+    /// <summary>A secret: in Development the dev value applies; anywhere else the dev value itself is refused.</summary>
     public string Secret(string name, string devValue)
     {
         var value = Optional(name);
-        if (!IsProduction) return value ?? devValue;
+        if (IsDevelopment) return value ?? devValue;
         if (value is null) throw Missing(name);
         if (value == devValue)
-            throw new InvalidOperationException($"{name} holds the development value; set a real secret in Production.");
+            throw new InvalidOperationException($"{name} holds the development value; set a real secret in {Environment}.");
         return value;
     }
 
@@ -53,6 +59,6 @@ public sealed class Settings(IConfiguration configuration, bool isProduction)
         };
     }
 
-    private static InvalidOperationException Missing(string name) =>
-        new($"{name} is required in Production (see the configuration section of README.md).");
+    private InvalidOperationException Missing(string name) =>
+        new($"{name} is required in {Environment} (see the configuration section of README.md; only Development has defaults).");
 }

@@ -18,7 +18,12 @@ public sealed record RotationResult(long CredentialId, string? Username, DateTim
 /// </summary>
 public sealed class CredentialRotation(AddonDbContext db, Products products, CredentialOptions options, TimeProvider clock)
 {
-    public async Task<Outcome<RotationResult>> RotateAsync(Guid resourceId, string actor, string? requestId, CancellationToken ct = default)
+    /// <param name="revokePrevious">
+    /// The previous credentials stop working now instead of after the overlap (a leak): every credential still in force,
+    /// including one left in an earlier rotation's overlap. The refusal reaches every key cache within seconds, and the
+    /// product's own revocation (a cluster user, say) runs as a job at once.
+    /// </param>
+    public async Task<Outcome<RotationResult>> RotateAsync(Guid resourceId, string actor, string? requestId, bool revokePrevious = false, CancellationToken ct = default)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock serialises two rotations of one resource, and a rotation with a deprovision.
@@ -31,14 +36,17 @@ public sealed class CredentialRotation(AddonDbContext db, Products products, Cre
             return Failure.Conflict($"Only a provisioned resource's credential can be rotated; this one is {resource.State.ToString().ToLowerInvariant()}.");
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var validUntil = now + options.Overlap;
-        var current = await db.Credentials.Current(resourceId).ToListAsync(ct);
+        var validUntil = revokePrevious ? now : now + options.Overlap;
+        var current = revokePrevious
+            ? await db.Credentials.Where(c => c.ResourceId == resourceId && c.RevokedAt == null && (c.ExpiresAt == null || c.ExpiresAt > now)).ToListAsync(ct)
+            : await db.Credentials.Current(resourceId).ToListAsync(ct);
         var (fresh, _) = product.IssueCredential(resource, now)!.Value;
         db.Credentials.Add(fresh);
         foreach (var old in current)
         {
             old.ExpiresAt = validUntil;
-            db.Schedule(JobKinds.RevokeCredential, old.Id.ToString(), validUntil, now);
+            if (revokePrevious) db.Enqueue(JobKinds.RevokeCredential, old.Id.ToString(), now);
+            else db.Schedule(JobKinds.RevokeCredential, old.Id.ToString(), validUntil, now);
         }
         await db.SaveChangesAsync(ct); // the new credential's id, for the audit row
 
@@ -46,7 +54,7 @@ public sealed class CredentialRotation(AddonDbContext db, Products products, Cre
         db.AuditLog.Add(AuditLog.Entry(now, actor, "credential_rotate", resource, requestId: requestId,
             before: string.Join(",", current.Select(c => c.Username ?? $"credential {c.Id}")),
             after: fresh.Username ?? $"credential {fresh.Id}",
-            detail: JsonSerializer.Serialize(new { new_credential_id = fresh.Id, previous_credential_ids = current.Select(c => c.Id), previous_valid_until = validUntil })));
+            detail: JsonSerializer.Serialize(new { new_credential_id = fresh.Id, previous_credential_ids = current.Select(c => c.Id), previous_valid_until = validUntil, revoke_previous = revokePrevious })));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new RotationResult(fresh.Id, fresh.Username, validUntil);

@@ -1,7 +1,6 @@
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
-using AddonProvider.Web.Sso;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

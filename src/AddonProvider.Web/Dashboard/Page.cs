@@ -1,5 +1,4 @@
 using AddonProvider.Web.Catalog;
-using AddonProvider.Web.Sso;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AddonProvider.Web.Dashboard.Html;

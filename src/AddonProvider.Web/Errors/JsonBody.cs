@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace AddonProvider.Web.Errors;
 
 /// <summary>
@@ -15,26 +13,27 @@ public static class JsonBody
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
     };
 
-    public static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct)
+    public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct)
         where T : class
     {
         if (request.ContentLength == 0)
-            return (null, Problems.BadRequest("The request body is empty; a JSON object is required."));
+            return Failure.BadRequest("The request body is empty; a JSON object is required.");
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, ct);
-            return value is null ? (null, Problems.BadRequest("The request body must be a JSON object, not null.")) : (value, null);
+            if (value is null) return Failure.BadRequest("The request body must be a JSON object, not null.");
+            return value;
         }
         catch (JsonException e)
         {
             var where = e.Path is { Length: > 1 } path ? $" at {path}" : e.LineNumber is { } line ? $" at line {line + 1}" : "";
             var what = e.Message.Contains("could not be converted", StringComparison.Ordinal)
                 ? "a field has the wrong type" : "it is not valid JSON";
-            return (null, Problems.BadRequest($"The request body could not be read: {what}{where}."));
+            return Failure.BadRequest($"The request body could not be read: {what}{where}.");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, "The request body is too large."));
+            return Failure.TooLarge("The request body is too large.");
         }
     }
 }

@@ -29,13 +29,9 @@ public sealed class DatabaseUnavailable(ILogger<DatabaseUnavailable> logger) : I
     {
         if (!IsOutage(exception) || context.Response.HasStarted) return false;
         logger.LogWarning("Database unavailable ({Error}); answering 503", exception.GetType().Name);
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
-        const string message = "The service is briefly unavailable; nothing was changed. Please retry shortly.";
-        if (context.Request.Path.StartsWithSegments("/v1"))
-            await context.Response.WriteAsJsonAsync(new { error = new { code = 503, message, type = "server_error" } }, ct);
-        else
-            await Problems.Of(StatusCodes.Status503ServiceUnavailable, message).ExecuteAsync(context);
+        // Through the problem details service, so /v1 answers in its own error shape.
+        await Problems.WriteAsync(context, Failure.Unavailable("The service is briefly unavailable; nothing was changed. Please retry shortly."));
         return true;
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -5,56 +7,96 @@ using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AddonProvider.Web.Inference;
 
 /// <summary>
-/// <c>POST /v1/chat/completions</c>: an OpenAI-style request, checked, rate-limited and forwarded to the upstream
-/// OpenAI-compatible endpoint configured for the model; unknown members pass through untouched.
+/// <c>POST /v1/chat/completions</c>: a request checked by Heroku's rules (<see cref="ChatRequest"/>), its worst case
+/// reserved from the tokens/min budget, rebuilt and forwarded to the upstream configured for the model.
+/// The request timeout bounds everything up to an answer's first byte and a whole non-streamed answer; an
+/// established stream runs on its own limits instead (<see cref="ChatStream"/>).
 /// </summary>
 public static class ChatCompletionsEndpoint
 {
-    private static readonly string[] Roles = ["system", "user", "assistant", "tool", "developer"];
-
     public static async Task<Results<ContentHttpResult, ChatStream, InferenceError>> Handle(
         HttpContext http, AddonDbContext db, CatalogCache catalog, InferenceRateLimiter limiter, InferenceSettings settings,
-        IHttpClientFactory clients, TimeProvider clock, CancellationToken ct)
+        IHttpClientFactory clients, TimeProvider clock, IOptions<RequestTimeoutOptions> timeouts, ILoggerFactory loggers, CancellationToken ct)
     {
-        var (call, error) = await InferenceCall.BeginAsync(http, catalog, ModelKind.Chat, ct);
+        // The middleware's timer would cut an established stream (or leave a bare 503); ours answers 504 and spares streams.
+        var requestTimeout = timeouts.Value.DefaultPolicy?.Timeout ?? Timeout.InfiniteTimeSpan;
+        http.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
+        var started = Stopwatch.GetTimestamp();
+        using var checking = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        checking.CancelAfter(requestTimeout);
+        try
+        {
+            return await HandleAsync(http, db, catalog, limiter, settings, clients, clock, loggers.CreateLogger(typeof(ChatCompletionsEndpoint)),
+                started, requestTimeout, checking.Token, ct);
+        }
+        catch (OperationCanceledException) when (checking.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return InferenceError.GatewayTimeout($"The request could not be read and checked within {requestTimeout.TotalSeconds:0} s.");
+        }
+    }
+
+    private static async Task<Results<ContentHttpResult, ChatStream, InferenceError>> HandleAsync(
+        HttpContext http, AddonDbContext db, CatalogCache catalog, InferenceRateLimiter limiter, InferenceSettings settings,
+        IHttpClientFactory clients, TimeProvider clock, ILogger logger, long started, TimeSpan requestTimeout, CancellationToken checking, CancellationToken ct)
+    {
+        var (call, error) = await InferenceCall.BeginAsync(http, db, catalog, limiter, ModelKind.Chat, checking);
         if (error is not null) return error;
-        var (body, caller, model) = (call!.Body, call.Caller, call.Model);
+        var (caller, model) = (call!.Caller, call.Model);
 
-        var (request, invalid) = Validate(body!);
-        invalid ??= settings.Upstreams.ContainsKey(model!.Id) ? null : InferenceError.Unavailable(
-            $"The model {model!.Id} has no backend configured on this service, so it cannot answer chat completions right now. Please contact support.");
-        if (invalid is not null) return await call.RefuseAsync(http, db, limiter, invalid, ct);
+        var (request, invalid) = ChatRequest.From(call.Body);
+        if (invalid is null && !settings.Upstreams.ContainsKey(model.Id))
+            invalid = InferenceError.Unavailable($"The model {model.Id} has no backend configured on this service, so it cannot answer chat completions right now. Please contact support.", 60);
+        if (invalid is not null) return await call.RefuseAsync(http, db, limiter, invalid, checking);
 
-        var prompt = ChatUpstream.EstimatePromptTokens(body!["messages"]);
-        var decision = await limiter.AdmitAsync(db, caller.ResourceId, model!, (int)Math.Min(int.MaxValue, prompt + (request!.MaxTokens ?? settings.DefaultMaxTokens)), ct);
-        decision.WriteHeaders(http.Response);
-        if (!decision.Admitted)
-            return InferenceError.RateLimited(decision.RemainingRequests == 0
-                ? $"Rate limit exceeded: {decision.LimitRequests} requests per minute for {model!.Id}. Retry after the time in the Retry-After header."
-                : $"Rate limit exceeded: {decision.LimitTokens} tokens per minute for {model!.Id} (this request reserves its max_tokens). Retry after the time in the Retry-After header.");
+        var upstream = settings.Upstreams[model.Id];
+        var (body, prompt, cap, tooBig) = Budget(request!, upstream.Model ?? model.Id, limiter.TokensPerMinute(model), settings.DefaultMaxTokens, model.Id);
+        if (tooBig is not null) return await call.RefuseAsync(http, db, limiter, tooBig, checking);
 
-        var upstream = settings.Upstreams[model!.Id];
-        var askedForUsage = body!["stream_options"]?["include_usage"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
-        body["model"] = upstream.Model ?? model.Id;
-        // We need the real token count of a stream too; OpenAI-compatible servers send it when asked.
-        if (request.Stream && body["stream_options"] is null) body["stream_options"] = new JsonObject { ["include_usage"] = true };
-
+        var reserved = (int)Math.Min(int.MaxValue, prompt + cap);
         var message = new HttpRequestMessage(HttpMethod.Post, upstream.Endpoint("/v1/chat/completions"))
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         if (upstream.Key is { } key) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (request.Stream) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (request!.Stream) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+
+        // Until its answer begins the upstream has INFERENCE_UPSTREAM_TIMEOUT; a non-streamed answer must also end
+        // within the request timeout, the router's limit, which is then what cuts it (504).
+        var left = requestTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : requestTimeout - Stopwatch.GetElapsedTime(started);
+        var deadlineFirst = !request.Stream && left <= settings.UpstreamTimeout;
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(settings.UpstreamTimeout);
+        timeout.CancelAfter(deadlineFirst ? TimeSpan.FromTicks(Math.Max(1, left.Ticks)) : settings.UpstreamTimeout);
+        // The upstream call starts while the rate window admits (one database round trip off the time to first token);
+        // nothing of its answer is read, let alone relayed, unless admission succeeds, and a refusal cancels it.
+        // The body was checked and the window was not known full, so a refusal here is rare (UpstreamCallsRefused counts them).
         var send = clients.CreateClient(InferenceEndpoints.UpstreamClient).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        var exchange = new ChatExchange(caller.ResourceId, model.Id, decision.EventId!.Value, prompt, askedForUsage,
-            upstream.Model is { } m && m != model.Id ? m : null, message, timeout, send);
+        RateDecision decision;
+        try
+        {
+            decision = await limiter.AdmitAsync(db, caller.ResourceId, model, reserved, checking);
+        }
+        catch
+        {
+            await AbandonAsync(send, message, timeout);
+            throw;
+        }
+        decision.WriteHeaders(http.Response);
+        if (!decision.Admitted)
+        {
+            UpstreamCallsRefused.Add(1, new KeyValuePair<string, object?>("model", model.Id));
+            await AbandonAsync(send, message, timeout);
+            return InferenceCall.RateLimited(http, decision, model.Id);
+        }
+
+        var exchange = new ChatExchange(caller.ResourceId, model.Id, decision.EventId!.Value, prompt, request.ClientAskedForUsage,
+            upstream.Model is { } m && m != model.Id ? m : null, message, timeout, send, logger);
 
         if (request.Stream)
         {
@@ -73,24 +115,80 @@ public static class ChatCompletionsEndpoint
                 if (!response.IsSuccessStatusCode)
                 {
                     await SettleUnusedAsync(db, exchange.RateEventId);
-                    return await ChatUpstream.FailureAsync(response, model.Id, timeout.Token);
+                    return await ChatUpstream.FailureAsync(response, model.Id, logger, timeout.Token);
                 }
                 var answer = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token) as JsonObject
                     ?? throw new JsonException("not an object");
-                var usage = ChatUpstream.ReadUsage(answer["usage"])
-                    ?? (prompt, (answer["choices"]?.ToJsonString().Length ?? 0) / 4);
+                var (used, completion) = ChatUpstream.ReadUsage(answer["usage"]) ?? (prompt, (answer["choices"]?.ToJsonString().Length ?? 0) / 4);
                 if (answer.ContainsKey("model")) answer["model"] = model.Id;
-                await InferenceUsage.RecordAsync(db, caller.ResourceId, model.Id, clock.GetUtcNow().UtcDateTime, usage.Item1, usage.Item2, 0, exchange.RateEventId, CancellationToken.None);
+                await InferenceUsage.RecordAsync(db, caller.ResourceId, model.Id, clock.GetUtcNow().UtcDateTime, used, completion, 0, exchange.RateEventId, CancellationToken.None);
+                // The window now holds what was really used, not the reservation: say so in this answer already.
+                if (decision.RemainingTokens is { } remaining && decision.LimitTokens is { } limit)
+                    http.Response.Headers["x-ratelimit-remaining-tokens"] =
+                        Math.Clamp(remaining + reserved - (used + completion), 0, limit).ToString(CultureInfo.InvariantCulture);
                 return TypedResults.Content(answer.ToJsonString(), "application/json; charset=utf-8");
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadlineFirst && !ct.IsCancellationRequested)
             {
                 await SettleUnusedAsync(db, exchange.RateEventId);
-                return e is JsonException
-                    ? InferenceError.BadGateway($"The backend for {model.Id} sent an answer we could not read.")
-                    : ChatUpstream.FailureOf(e, model.Id, ct);
+                return InferenceError.GatewayTimeout(
+                    $"The model {model.Id} did not finish within the request timeout of {requestTimeout.TotalSeconds:0} s. Send \"stream\": true for long generations: a stream may run past it.");
+            }
+            catch (JsonException e)
+            {
+                await SettleUnusedAsync(db, exchange.RateEventId);
+                logger.LogWarning(e, "Chat upstream for {Model} sent an answer we could not read.", model.Id);
+                return InferenceError.UpstreamFailed($"The model {model.Id} failed to answer. Please retry.");
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !ct.IsCancellationRequested)
+            {
+                await SettleUnusedAsync(db, exchange.RateEventId);
+                return ChatUpstream.FailureOf(e, model.Id, logger);
             }
         }
+    }
+
+    /// <summary>
+    /// The upstream body and what it may cost: the prompt estimate (UTF-8 bytes / 4 of everything the model reads:
+    /// messages, tools, tool results, schemas) plus the completion cap (the larger of max_tokens and
+    /// max_completion_tokens, else the default, lowered to what fits). A request that can never fit the model's
+    /// tokens per minute is refused rather than clamped.
+    /// </summary>
+    private static (byte[] Body, long Prompt, int Cap, InferenceError? TooBig) Budget(ChatRequest request, string upstreamModel, int? tpm, int defaultCap, string modelId)
+    {
+        var upstream = request.Upstream;
+        upstream["model"] = upstreamModel;
+        var cap = request.MaxTokens ?? defaultCap;
+        upstream["max_tokens"] = cap;
+        var body = JsonSerializer.SerializeToUtf8Bytes(upstream);
+        var prompt = body.Length / 4 + 1L;
+        if (tpm is not { } budget) return (body, prompt, cap, null);
+
+        if (request.MaxTokens is null && prompt + cap > budget && prompt < budget)
+        {
+            cap = (int)(budget - prompt);
+            upstream["max_tokens"] = cap;
+            body = JsonSerializer.SerializeToUtf8Bytes(upstream);
+        }
+        if (prompt + cap <= budget) return (body, prompt, cap, null);
+        var what = request.MaxTokens is null
+            ? $"its input alone is estimated at {prompt} tokens"
+            : $"it may use {prompt + cap} tokens ({prompt} estimated for its input, {cap} for max_tokens)";
+        return (body, prompt, cap, InferenceError.BadRequest(
+            $"This request can never fit {modelId}'s {budget} tokens per minute: {what}. Lower max_tokens or shorten the messages and tools."));
+    }
+
+    /// <summary>Upstream calls started alongside an admission that then refused (and cancelled them).</summary>
+    public static readonly System.Diagnostics.Metrics.Counter<long> UpstreamCallsRefused =
+        Hosting.Telemetry.Meter.CreateCounter<long>("addon.inference.upstream_calls_refused", description: "Chat upstream calls started during an admission that refused, then cancelled");
+
+    private static async Task AbandonAsync(Task<HttpResponseMessage> send, HttpRequestMessage message, CancellationTokenSource timeout)
+    {
+        timeout.Cancel();
+        try { (await send).Dispose(); }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException) { }
+        message.Dispose();
+        timeout.Dispose();
     }
 
     /// <summary>A request the upstream never served gives its reserved tokens back (it still counted as a request).</summary>
@@ -99,43 +197,5 @@ public static class ChatCompletionsEndpoint
         var connection = await InferenceRateLimiter.OpenAsync(db, CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { InferenceRateLimiter.Settle(rateEventId, 0) } };
         await batch.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
-    private sealed record Request(bool Stream, int? MaxTokens);
-
-    private static (Request?, InferenceError?) Validate(JsonObject body)
-    {
-        if (!body.TryGetPropertyValue("messages", out var node) || node is null || node is JsonArray { Count: 0 })
-            return (null, InferenceError.BadRequest("messages is required and cannot be empty"));
-        if (node is not JsonArray messages)
-            return (null, InferenceError.BadRequest("messages must be an array of message objects"));
-        for (var i = 0; i < messages.Count; i++)
-        {
-            if (messages[i] is not JsonObject msg)
-                return (null, InferenceError.BadRequest($"messages[{i}] must be an object with a role and content"));
-            if (msg["role"] is not JsonValue role || role.GetValueKind() != JsonValueKind.String || !Roles.Contains(role.GetValue<string>()))
-                return (null, InferenceError.BadRequest($"messages[{i}].role must be one of {string.Join(", ", Roles)}"));
-        }
-
-        var stream = false;
-        if (body["stream"] is { } s)
-        {
-            if (s.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-                return (null, InferenceError.BadRequest("stream must be a boolean"));
-            stream = s.GetValue<bool>();
-        }
-        foreach (var name in new[] { "temperature", "top_p" })
-            if (body[name] is { } n && n.GetValueKind() != JsonValueKind.Number)
-                return (null, InferenceError.BadRequest($"{name} must be a number"));
-        if (body["tools"] is { } tools && tools is not JsonArray)
-            return (null, InferenceError.BadRequest("tools must be an array of tool definitions"));
-        if (body["tool_choice"] is { } choice && choice.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Object))
-            return (null, InferenceError.BadRequest("tool_choice must be none, auto, required or a tool object"));
-
-        var (maxTokens, maxError) = InferenceBody.OptionalPositiveInt(body, "max_tokens");
-        if (maxError is not null) return (null, maxError);
-        var (maxCompletion, completionError) = InferenceBody.OptionalPositiveInt(body, "max_completion_tokens");
-        if (completionError is not null) return (null, completionError);
-        return (new Request(stream, maxTokens ?? maxCompletion), null);
     }
 }

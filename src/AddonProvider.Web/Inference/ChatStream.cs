@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,8 +10,11 @@ namespace AddonProvider.Web.Inference;
 /// <summary>
 /// Relays the upstream's server-sent events as they arrive, event by event, ending with <c>data: [DONE]</c>.
 /// While the upstream is silent it sends SSE comments (<c>: keep-alive</c>) every INFERENCE_STREAM_KEEPALIVE,
-/// so the router's 55 s idle limit never cuts a slow model off. A failure after the stream started becomes an
-/// error event in the inference shape. Usage is recorded and the token reservation settled when it ends.
+/// so the router's 55 s idle limit never cuts a slow model off. The request timeout does not apply: a stream lasts
+/// while the upstream keeps producing within INFERENCE_UPSTREAM_TIMEOUT of silence, up to INFERENCE_STREAM_MAX_DURATION.
+/// A failure after the stream started becomes one <c>data:</c> event holding the inference error object (the OpenAI
+/// SDKs raise it), and the stream closes without <c>[DONE]</c>. The client going away cancels the upstream call.
+/// Usage is recorded and the token reservation settled on every way out.
 /// </summary>
 public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings) : IResult, IStatusCodeHttpResult
 {
@@ -23,6 +27,7 @@ public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings
     {
         using var _ = exchange;
         var aborted = http.RequestAborted;
+        var started = Stopwatch.GetTimestamp();
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -47,7 +52,7 @@ public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings
             var upstream = await exchange.Send;
             if (!upstream.IsSuccessStatusCode)
             {
-                await WriteErrorAsync(response, await ChatUpstream.FailureAsync(upstream, exchange.ModelId, aborted), aborted);
+                await WriteErrorAsync(response, await ChatUpstream.FailureAsync(upstream, exchange.ModelId, exchange.Logger, aborted), aborted);
                 return;
             }
 
@@ -56,7 +61,10 @@ public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings
             var skipBlank = false;
             while (!sawDone)
             {
-                exchange.Timeout.CancelAfter(settings.UpstreamTimeout); // the upstream timeout bounds each silence, not the whole stream
+                // The upstream timeout bounds each silence, the maximum duration the whole stream.
+                var total = settings.StreamMaxDuration - Stopwatch.GetElapsedTime(started);
+                if (total <= TimeSpan.Zero) throw new StreamTooLongException();
+                exchange.Timeout.CancelAfter(total < settings.UpstreamTimeout ? total : settings.UpstreamTimeout);
                 var pending = reader.ReadLineAsync(exchange.Timeout.Token).AsTask();
                 while (!pending.IsCompleted && await Task.WhenAny(pending, Task.Delay(settings.KeepAliveInterval, aborted)) != pending)
                     await WriteAsync(response, KeepAlive, aborted);
@@ -87,9 +95,18 @@ public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings
             served = true;
             await WriteAsync(response, Done, aborted);
         }
+        catch (Exception e) when (e is StreamTooLongException or OperationCanceledException && Stopwatch.GetElapsedTime(started) >= settings.StreamMaxDuration
+                                   && !aborted.IsCancellationRequested)
+        {
+            await WriteErrorAsync(response, InferenceError.GatewayTimeout(
+                $"The stream reached its maximum duration of {settings.StreamMaxDuration.TotalMinutes:0.#} minutes and was ended."), aborted);
+        }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !aborted.IsCancellationRequested)
         {
-            await WriteErrorAsync(response, ChatUpstream.FailureOf(e, exchange.ModelId, aborted), aborted);
+            exchange.Logger.LogWarning(e, "Chat upstream stream for {Model} broke after {Chunks} chunks.", exchange.ModelId, chunks);
+            await WriteErrorAsync(response, e is OperationCanceledException
+                ? InferenceError.UpstreamFailed($"The model {exchange.ModelId} went silent for longer than {settings.UpstreamTimeout.TotalSeconds:0} s; the answer is incomplete. Please retry.")
+                : InferenceError.UpstreamFailed($"The model {exchange.ModelId} failed while answering; the answer is incomplete. Please retry."), aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -133,6 +150,7 @@ public sealed class ChatStream(ChatExchange exchange, InferenceSettings settings
         var json = JsonSerializer.Serialize(error.Value, InferenceJson.Options);
         Buffer(response, "data: " + json);
         await WriteAsync(response, "\n"u8.ToArray(), ct);
-        await WriteAsync(response, Done, ct);
     }
+
+    private sealed class StreamTooLongException : Exception;
 }

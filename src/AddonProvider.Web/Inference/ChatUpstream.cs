@@ -6,7 +6,7 @@ namespace AddonProvider.Web.Inference;
 /// <summary>One forwarded chat completion: the upstream call in flight and what settling it needs.</summary>
 public sealed class ChatExchange(
     Guid resourceId, string modelId, long rateEventId, long promptEstimate, bool clientAskedForUsage,
-    string? upstreamModel, HttpRequestMessage request, CancellationTokenSource timeout, Task<HttpResponseMessage> send) : IDisposable
+    string? upstreamModel, HttpRequestMessage request, CancellationTokenSource timeout, Task<HttpResponseMessage> send, ILogger logger) : IDisposable
 {
     public Guid ResourceId { get; } = resourceId;
     public string ModelId { get; } = modelId;
@@ -15,21 +15,30 @@ public sealed class ChatExchange(
     public bool ClientAskedForUsage { get; } = clientAskedForUsage;
     /// <summary>Set when the upstream's model name differs from ours, so answers are relabelled to our id.</summary>
     public string? UpstreamModel { get; } = upstreamModel;
+    /// <summary>Linked to the client's connection; its timer bounds each wait for the upstream.</summary>
     public CancellationTokenSource Timeout { get; } = timeout;
     public Task<HttpResponseMessage> Send { get; } = send;
+    public ILogger Logger { get; } = logger;
 
     public void Dispose()
     {
+        Timeout.Cancel(); // on every way out, an upstream call still running is abandoned, not left generating
         if (Send.IsCompletedSuccessfully) Send.Result.Dispose();
         request.Dispose();
         Timeout.Dispose();
     }
 }
 
-/// <summary>How an upstream failure looks to our customer: never the upstream's internals, never its credentials.</summary>
+/// <summary>
+/// How an upstream failure looks to our customer (the seed's table): its refusal of the request is a 400 with its
+/// reason; its being busy or unreachable a 503 with Retry-After; any other failure a 500. The detail goes to our log,
+/// never into the answer (no upstream internals, no credentials).
+/// </summary>
 public static class ChatUpstream
 {
-    public static async Task<InferenceError> FailureAsync(HttpResponseMessage response, string modelId, CancellationToken ct)
+    public const int BusyRetryAfterSeconds = 5;
+
+    public static async Task<InferenceError> FailureAsync(HttpResponseMessage response, string modelId, ILogger logger, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
         if (status is 400 or 404 or 413 or 422)
@@ -39,17 +48,27 @@ public static class ChatUpstream
                 ? $"The model {modelId} refused the request."
                 : $"The model {modelId} refused the request: {detail}");
         }
-        return status == 429
-            ? InferenceError.Unavailable($"The backend for {modelId} is busy; please retry shortly.")
-            : InferenceError.BadGateway($"The backend for {modelId} failed (status {status}). Please retry.");
+        logger.LogWarning("Chat upstream for {Model} answered {Status}.", modelId, status);
+        if (status is 429 or 503 or 529)
+        {
+            var wait = response.Headers.RetryAfter?.Delta is { } d ? (int)Math.Ceiling(d.TotalSeconds) : BusyRetryAfterSeconds;
+            return InferenceError.Unavailable($"The model {modelId} is overloaded right now; retry after the time in the Retry-After header.", Math.Clamp(wait, 1, 60));
+        }
+        return InferenceError.UpstreamFailed($"The model {modelId} failed to answer. Please retry.");
     }
 
-    public static InferenceError FailureOf(Exception e, string modelId, CancellationToken clientAborted) => e switch
+    /// <summary>A failure before the upstream's answer began: unreachable is our outage (503); anything else a 500.</summary>
+    public static InferenceError FailureOf(Exception e, string modelId, ILogger logger)
     {
-        OperationCanceledException when !clientAborted.IsCancellationRequested =>
-            InferenceError.GatewayTimeout($"The backend for {modelId} did not answer in time."),
-        _ => InferenceError.BadGateway($"The backend for {modelId} could not be reached. Please retry."),
-    };
+        logger.LogWarning(e, "Chat upstream for {Model} failed before answering.", modelId);
+        return e switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } =>
+                InferenceError.Unavailable($"The model {modelId} cannot be reached right now; retry after the time in the Retry-After header.", BusyRetryAfterSeconds),
+            OperationCanceledException => InferenceError.UpstreamFailed($"The model {modelId} did not answer in time. Please retry."),
+            _ => InferenceError.UpstreamFailed($"The model {modelId} failed to answer. Please retry."),
+        };
+    }
 
     /// <summary>An OpenAI-style <c>{"error":{"message"}}</c>, read leniently and cut short.</summary>
     private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
@@ -71,10 +90,6 @@ public static class ChatUpstream
             return null;
         }
     }
-
-    /// <summary>Prompt tokens, roughly (4 characters a token), for the admission-time reservation.</summary>
-    public static long EstimatePromptTokens(JsonNode? messages) =>
-        messages is null ? 0 : messages.ToJsonString().Length / 4 + 1;
 
     public static (long Prompt, long Completion)? ReadUsage(JsonNode? usage) =>
         usage is JsonObject u && u["prompt_tokens"] is JsonValue p && u["completion_tokens"] is JsonValue c

@@ -7,7 +7,6 @@ using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using static AddonProvider.Web.Dashboard.Html;
 
 namespace AddonProvider.Web.Inference;
@@ -30,9 +29,7 @@ public static class InferenceDashboard
         var r = http.Resource();
         var snapshot = await catalog.GetAsync();
         var model = r.ModelId is null ? null : snapshot.Model(r.ModelId);
-        var credential = await db.Credentials.AsNoTracking()
-            .Where(c => c.ResourceId == r.Id && c.Kind == CredentialKind.InferenceKey && c.RevokedAt == null && c.ExpiresAt == null)
-            .OrderByDescending(c => c.Id).FirstOrDefaultAsync(ct);
+        var credential = await db.CurrentCredentialAsync(r.Id, ct);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var usage = UsageChart.Fill(await InferenceUsage.LastDaysAsync(db, r.Id, UsageChart.Days, today, ct), today);
         var key = credential is null ? null : secrets.Decrypt(credential.SecretCiphertext);

@@ -25,8 +25,8 @@ public static class InferenceEndpoints
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RemoveAllLoggers(); // the factory's per-request log scopes sit on the chat latency path; failures are logged by us
 
-        // ProblemDetailsService asks its writers in registration order; ours must come before the default one,
-        // or /v1 errors made by the framework (500, 404, 405) would leave as problem+json.
+        // ProblemDetailsService asks its writers in registration order; ours must come before the problem+json one,
+        // or /v1 errors made by the framework (500, 404, 405) and the outage 503 would leave as problem+json.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, InferenceProblemWriter>());
 
         services.AddAuthentication()

@@ -1,3 +1,4 @@
+using AddonProvider.Web.Errors;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
@@ -17,10 +18,15 @@ public sealed class InferenceError(int status, string message) : IResult, IStatu
 
     public sealed record Body([property: JsonPropertyName("error")] Detail Error);
 
+    /// <summary>An expected failure, written in the inference shape.</summary>
+    public InferenceError(Failure failure) : this(failure.Status, failure.Message) { }
+
     public int StatusCode { get; } = status;
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
     public Body Value { get; } = new(new Detail(status, message, TypeOf(status)));
     object? IValueHttpResult.Value => Value;
+    /// <summary>Sent as <c>Retry-After</c> when set (503s; a 429's comes with its rate-limit headers).</summary>
+    public int? RetryAfterSeconds { get; init; }
 
     public static InferenceError BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
     public static InferenceError Unauthorized(string message) => new(StatusCodes.Status401Unauthorized, message);
@@ -28,8 +34,10 @@ public sealed class InferenceError(int status, string message) : IResult, IStatu
     public static InferenceError NotFound(string message) => new(StatusCodes.Status404NotFound, message);
     public static InferenceError TooLarge(string message) => new(StatusCodes.Status413PayloadTooLarge, message);
     public static InferenceError RateLimited(string message) => new(StatusCodes.Status429TooManyRequests, message);
-    public static InferenceError BadGateway(string message) => new(StatusCodes.Status502BadGateway, message);
-    public static InferenceError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, message);
+    /// <summary>The model's upstream failed (an error answer, a broken stream): Heroku's table says 500.</summary>
+    public static InferenceError UpstreamFailed(string message) => new(StatusCodes.Status500InternalServerError, message);
+    public static InferenceError Unavailable(string message, int retryAfterSeconds) =>
+        new(StatusCodes.Status503ServiceUnavailable, message) { RetryAfterSeconds = retryAfterSeconds };
     public static InferenceError GatewayTimeout(string message) => new(StatusCodes.Status504GatewayTimeout, message);
 
     public static string TypeOf(int status) => status switch
@@ -42,7 +50,11 @@ public sealed class InferenceError(int status, string message) : IResult, IStatu
         _ => "invalid_request_error",
     };
 
-    public Task ExecuteAsync(HttpContext http) => WriteAsync(http.Response, StatusCode, Value);
+    public Task ExecuteAsync(HttpContext http)
+    {
+        if (RetryAfterSeconds is { } s) http.Response.Headers.RetryAfter = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteAsync(http.Response, StatusCode, Value);
+    }
 
     public static Task WriteAsync(HttpResponse response, int status, Body body)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AddonProvider.Data;
+using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -46,11 +47,11 @@ public sealed class InferenceKeyAuthentication(
     {
         var message = Context.Items[FailureKey] as string ?? "Invalid API key.";
         Response.Headers.WWWAuthenticate = "Bearer";
-        return InferenceError.Unauthorized(message).ExecuteAsync(Context);
+        return new InferenceError(Failure.Unauthorized(message)).ExecuteAsync(Context);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        InferenceError.Forbidden("This key has no access to that.").ExecuteAsync(Context);
+        new InferenceError(Failure.Forbidden("This key has no access to that.")).ExecuteAsync(Context);
 }
 
 public static class InferenceCallerExtensions

@@ -1,10 +1,11 @@
-using Microsoft.AspNetCore.Http;
+using AddonProvider.Web.Errors;
 
 namespace AddonProvider.Web.Inference;
 
 /// <summary>
-/// Makes every framework-made error under <c>/v1</c> (exceptions, unknown routes, 405, status-code pages)
-/// speak the inference error shape instead of problem+json. It must run before the default writer.
+/// Makes every problem under <c>/v1</c> — the framework's (exceptions, unknown routes, 405, status-code pages) and
+/// ours written outside an endpoint (the database-outage 503) — speak the inference error shape instead of
+/// problem+json. It must run before the problem+json writer.
 /// </summary>
 public sealed class InferenceProblemWriter : IProblemDetailsWriter
 {
@@ -13,7 +14,9 @@ public sealed class InferenceProblemWriter : IProblemDetailsWriter
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
         var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-        var body = new InferenceError(status, InferenceError.DefaultMessage(status)).Value;
-        return new ValueTask(InferenceError.WriteAsync(context.HttpContext.Response, status, body));
+        // Our failures carry their message; the framework's get ours, never its internals.
+        var message = context.ProblemDetails.Extensions.TryGetValue(ProblemWriter.MessageMember, out var m) && m is string text
+            ? text : InferenceError.DefaultMessage(status);
+        return new ValueTask(new InferenceError(status, message).ExecuteAsync(context.HttpContext));
     }
 }

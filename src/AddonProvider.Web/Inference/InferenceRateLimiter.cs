@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -16,6 +17,9 @@ public sealed record RateDecision(
     int? LimitTokens, long? RemainingTokens, double ResetTokensSeconds,
     double RetryAfterSeconds)
 {
+    /// <summary>No request place or no token left: nothing more fits until the window moves on.</summary>
+    public bool Full => RemainingRequests == 0 || RemainingTokens == 0;
+
     public void WriteHeaders(HttpResponse response)
     {
         var h = response.Headers;
@@ -45,6 +49,8 @@ public sealed record RateDecision(
 /// </summary>
 public sealed class InferenceRateLimiter(InferenceSettings settings)
 {
+    /// <summary>(resource, model) windows this dyno last saw full, until when (Environment.TickCount64).</summary>
+    private readonly ConcurrentDictionary<(Guid, string), long> _full = new();
     private const string LockSql = "SELECT pg_advisory_xact_lock($1)";
     private const string AdmitSql = """
         WITH c AS (SELECT clock_timestamp() AS now),
@@ -77,12 +83,44 @@ public sealed class InferenceRateLimiter(InferenceSettings settings)
         var decision = await RunAsync(db, resourceId, model, reserveTokens, admit: true, ct);
         if (!decision.Admitted)
             Hosting.Telemetry.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("model", model.Id));
+        Remember(resourceId, model.Id, decision);
         return decision;
     }
 
     /// <summary>The window as it stands, for answers that take no place (a 400 after the model was known).</summary>
-    public Task<RateDecision> PeekAsync(AddonDbContext db, Guid resourceId, InferenceModel model, CancellationToken ct) =>
-        RunAsync(db, resourceId, model, 0, admit: false, ct);
+    public async Task<RateDecision> PeekAsync(AddonDbContext db, Guid resourceId, InferenceModel model, CancellationToken ct)
+    {
+        var decision = await RunAsync(db, resourceId, model, 0, admit: false, ct);
+        Remember(resourceId, model.Id, decision);
+        return decision;
+    }
+
+    /// <summary>
+    /// Whether the window is full, asked before the body is read. Only a window this dyno last saw full costs a
+    /// query (which confirms it: another dyno's settlement may have given tokens back); any other answers null at once.
+    /// A window filled by another dyno is found by the admission after the body, which then teaches this dyno.
+    /// </summary>
+    public async Task<RateDecision?> FullAsync(AddonDbContext db, Guid resourceId, InferenceModel model, CancellationToken ct)
+    {
+        if (!MaybeFull(resourceId, model.Id)) return null;
+        var decision = await PeekAsync(db, resourceId, model, ct);
+        return decision.Full ? decision : null;
+    }
+
+    public bool MaybeFull(Guid resourceId, string modelId) =>
+        _full.TryGetValue((resourceId, modelId), out var until) && Environment.TickCount64 < until;
+
+    private void Remember(Guid resourceId, string modelId, RateDecision decision)
+    {
+        if (!decision.Full)
+        {
+            _full.TryRemove((resourceId, modelId), out _);
+            return;
+        }
+        if (_full.Count >= 100_000) _full.Clear(); // hints only: losing them costs a body parse, never a wrong answer
+        var seconds = Math.Clamp(Math.Max(decision.RetryAfterSeconds, decision.ResetRequestsSeconds), 1, 60);
+        _full[(resourceId, modelId)] = Environment.TickCount64 + (long)(seconds * 1000);
+    }
 
     private async Task<RateDecision> RunAsync(AddonDbContext db, Guid resourceId, InferenceModel model, int reserve, bool admit, CancellationToken ct)
     {
@@ -124,9 +162,9 @@ public sealed class InferenceRateLimiter(InferenceSettings settings)
         var usedRequests = n + (admitted ? 1 : 0);
         var usedTokens = t + (admitted ? reserve : 0);
         double retryAfter = 0;
-        if (admit && !admitted)
+        if (!admitted && (admit || n >= rpm || t >= tpm))
         {
-            retryAfter = n >= rpm ? reset : await TokenWaitAsync(connection, resourceId, model.Id, t, reserve, tpm!.Value, ct);
+            retryAfter = n >= rpm ? reset : await TokenWaitAsync(connection, resourceId, model.Id, t, Math.Max(1, reserve), tpm!.Value, ct);
         }
         // After the first admission into an empty window, that admission itself is the oldest event.
         var resetSeconds = n == 0 ? (admitted ? 60 : 0) : reset;

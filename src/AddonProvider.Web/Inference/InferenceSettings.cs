@@ -15,6 +15,7 @@ public sealed record InferenceSettings(
     double RateLimitScale,
     TimeSpan UpstreamTimeout,
     TimeSpan KeepAliveInterval,
+    TimeSpan StreamMaxDuration,
     int DefaultMaxTokens,
     long MaxBodyBytes,
     IReadOnlyDictionary<string, Upstream> Upstreams)
@@ -42,10 +43,14 @@ public sealed record InferenceSettings(
             upstreams[model.Id] = new Upstream(url, settings.Optional(prefix + "_KEY"), settings.Optional(prefix + "_MODEL"));
         }
 
+        var keepAlive = settings.GetDuration("INFERENCE_STREAM_KEEPALIVE", TimeSpan.FromSeconds(15));
+        if (keepAlive <= TimeSpan.Zero || keepAlive >= TimeSpan.FromSeconds(55))
+            throw new InvalidOperationException("INFERENCE_STREAM_KEEPALIVE must be above 0 and under 55s: Heroku's router cuts a stream idle for 55 s.");
         return new InferenceSettings(
             ttl, scale,
             settings.GetDuration("INFERENCE_UPSTREAM_TIMEOUT", TimeSpan.FromSeconds(120)),
-            settings.GetDuration("INFERENCE_STREAM_KEEPALIVE", TimeSpan.FromSeconds(15)),
+            keepAlive,
+            settings.GetDuration("INFERENCE_STREAM_MAX_DURATION", TimeSpan.FromMinutes(15)),
             settings.GetInt("INFERENCE_DEFAULT_MAX_TOKENS", 4096),
             settings.GetInt("INFERENCE_MAX_BODY_BYTES", 16 * 1024 * 1024),
             upstreams);

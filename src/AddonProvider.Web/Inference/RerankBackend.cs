@@ -54,23 +54,23 @@ public sealed class RerankBackend(InferenceSettings settings, IHttpClientFactory
             if (!response.IsSuccessStatusCode)
             {
                 logger.LogWarning("Rerank upstream for {Model} answered {Status}.", modelId, (int)response.StatusCode);
-                return (null, InferenceError.BadGateway($"The rerank backend for {modelId} failed (status {(int)response.StatusCode}). Please retry."));
+                return (null, InferenceError.UpstreamFailed($"The rerank backend for {modelId} failed (status {(int)response.StatusCode}). Please retry."));
             }
             var body = await response.Content.ReadFromJsonAsync<UpstreamResponse>(timeout.Token);
             var results = body?.Results?.Where(r => r.Index >= 0 && r.Index < documents.Count)
                 .OrderByDescending(r => r.RelevanceScore).Take(topN).ToList();
             return results is null
-                ? (null, InferenceError.BadGateway($"The rerank backend for {modelId} sent an answer we could not read."))
+                ? (null, InferenceError.UpstreamFailed($"The rerank backend for {modelId} sent an answer we could not read."))
                 : (results, null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, InferenceError.GatewayTimeout($"The rerank backend for {modelId} did not answer in time."));
+            return (null, InferenceError.UpstreamFailed($"The rerank backend for {modelId} did not answer in time."));
         }
         catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException)
         {
             logger.LogWarning(e, "Rerank upstream for {Model} failed.", modelId);
-            return (null, InferenceError.BadGateway($"The rerank backend for {modelId} could not be reached. Please retry."));
+            return (null, InferenceError.UpstreamFailed($"The rerank backend for {modelId} could not be reached. Please retry."));
         }
     }
 }

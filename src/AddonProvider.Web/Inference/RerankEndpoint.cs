@@ -14,7 +14,7 @@ public static class RerankEndpoint
         HttpContext http, AddonDbContext db, CatalogCache catalog, InferenceRateLimiter limiter, RerankBackend backend,
         TimeProvider clock, CancellationToken ct)
     {
-        var (call, error) = await InferenceCall.BeginAsync(http, catalog, ModelKind.Rerank, ct);
+        var (call, error) = await InferenceCall.BeginAsync(http, db, catalog, limiter, ModelKind.Rerank, ct);
         if (error is not null) return error;
         var (body, caller, model) = (call!.Body, call.Caller, call.Model);
 
@@ -23,8 +23,7 @@ public static class RerankEndpoint
 
         var decision = await limiter.AdmitAsync(db, caller.ResourceId, model!, 0, ct);
         decision.WriteHeaders(http.Response);
-        if (!decision.Admitted)
-            return InferenceError.RateLimited($"Rate limit exceeded: {decision.LimitRequests} requests per minute for {model!.Id}. Retry after the time in the Retry-After header.");
+        if (!decision.Admitted) return InferenceCall.RateLimited(http, decision, model!.Id);
 
         var (results, backendError) = await backend.RankAsync(model!.Id, request!.Query, request.Documents, request.TopN, ct);
         if (backendError is not null) return backendError;

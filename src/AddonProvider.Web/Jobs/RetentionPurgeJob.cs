@@ -59,7 +59,7 @@ public sealed class RetentionPurgeJob(AddonDbContext db, RetentionOptions option
         var batch = await db.Resources
             .FromSql($"""
                 SELECT *, xmin FROM resources
-                WHERE state = 'deprovisioned' AND deprovisioned_at < {cutoff} AND purged_at IS NULL
+                WHERE state = {ResourceState.Deprovisioned.Stored()} AND deprovisioned_at < {cutoff} AND purged_at IS NULL
                 ORDER BY deprovisioned_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
                 """)
             .ToListAsync(ct);

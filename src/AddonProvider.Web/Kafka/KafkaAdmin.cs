@@ -1,33 +1,25 @@
-using System.Text.RegularExpressions;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Errors;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace AddonProvider.Web.Kafka;
 
 /// <summary>
-/// Topics and consumer groups a customer manages from the dashboard. Creation takes the resource row lock that a
-/// plan change takes (ProvisioningService.LockAsync), so a downgrade's quota check and a creation cannot interleave.
+/// Topics and consumer groups a customer manages from the dashboard. The customer types the short name; the row and
+/// the cluster get the full name under the resource's prefix (<see cref="KafkaTenancy"/>). Creation takes the resource
+/// row lock that a plan change takes, so a downgrade's quota check and a creation cannot interleave, and calls the
+/// cluster before committing: a topic the cluster refused is not listed, and a retry after a lost commit finds the
+/// topic there already, which the cluster call accepts.
 /// </summary>
-public sealed partial class KafkaAdmin(AddonDbContext db, CatalogCache catalog, TimeProvider clock)
+public sealed class KafkaAdmin(AddonDbContext db, CatalogCache catalog, IKafkaClusterAdmin cluster, TimeProvider clock)
 {
     public const short ReplicationFactor = 3;
 
-    [GeneratedRegex("^[a-zA-Z0-9._-]{1,249}$")]
-    private static partial Regex KafkaName();
-
-    /// <summary>Kafka's own rule for topic names (and the one we apply to group ids shown in the dashboard).</summary>
-    public static string? NameProblem(string kind, string name) =>
-        name is "." or ".." ? $"A {kind} cannot be named '.' or '..'."
-        : !KafkaName().IsMatch(name) ? $"A {kind} name is 1–249 characters of letters, digits, '.', '_' and '-'."
-        : null;
-
-    public async Task<Failure?> CreateTopicAsync(Guid resourceId, string name, int partitions, int retentionHours, CancellationToken ct)
+    public async Task<Failure?> CreateTopicAsync(Guid resourceId, string shortName, int partitions, int retentionHours, CancellationToken ct)
     {
-        if (NameProblem("topic", name) is { } bad) return Failure.Unprocessable(bad);
+        if (KafkaTenancy.ShortNameProblem("topic", shortName) is { } bad) return Failure.Unprocessable(bad);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await LockedPlanAsync(resourceId, ct) is not { } plan) return Failure.NotFound("This add-on is no longer active.");
         if (partitions < 1 || partitions > plan.MaxPartitionsPerTopic)
@@ -37,54 +29,71 @@ public sealed partial class KafkaAdmin(AddonDbContext db, CatalogCache catalog, 
         var count = await db.KafkaTopics.CountAsync(t => t.ResourceId == resourceId, ct);
         if (count >= plan.MaxTopics)
             return Failure.Unprocessable($"The {plan.Slug} plan allows {plan.MaxTopics} topics and all are in use. Delete one or upgrade the plan.");
+        var name = KafkaTenancy.FullName(resourceId, shortName);
         db.KafkaTopics.Add(new KafkaTopic
         {
             ResourceId = resourceId, Name = name, Partitions = partitions, ReplicationFactor = ReplicationFactor,
             RetentionHours = retentionHours, CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
-        return await CommitAsync(tx, $"A topic named '{name}' already exists.", ct);
+        if (await SaveAsync($"A topic named '{name}' already exists.", ct) is { } duplicate) return duplicate;
+        await cluster.CreateTopicAsync(resourceId, new KafkaTopicSpec(name, partitions, ReplicationFactor, retentionHours * 3_600_000L), ct);
+        await tx.CommitAsync(ct);
+        return null;
     }
 
-    public async Task<Failure?> CreateGroupAsync(Guid resourceId, string name, CancellationToken ct)
+    public async Task<Failure?> CreateGroupAsync(Guid resourceId, string shortName, CancellationToken ct)
     {
-        if (NameProblem("consumer group", name) is { } bad) return Failure.Unprocessable(bad);
+        if (KafkaTenancy.ShortNameProblem("consumer group", shortName) is { } bad) return Failure.Unprocessable(bad);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await LockedPlanAsync(resourceId, ct) is not { } plan) return Failure.NotFound("This add-on is no longer active.");
         if (await db.KafkaConsumerGroups.CountAsync(g => g.ResourceId == resourceId, ct) >= plan.MaxConsumerGroups)
             return Failure.Unprocessable($"The {plan.Slug} plan allows {plan.MaxConsumerGroups} consumer groups and all are in use.");
+        // Kafka has no call that creates a group (a consumer joining does); the row reserves the name against the quota.
+        var name = KafkaTenancy.FullName(resourceId, shortName);
         db.KafkaConsumerGroups.Add(new KafkaConsumerGroup { ResourceId = resourceId, Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime });
-        return await CommitAsync(tx, $"A consumer group named '{name}' already exists.", ct);
+        if (await SaveAsync($"A consumer group named '{name}' already exists.", ct) is { } duplicate) return duplicate;
+        await tx.CommitAsync(ct);
+        return null;
     }
 
-    /// <summary>Deletes only when the customer typed the exact name back: a deleted topic's data is gone.</summary>
+    /// <summary>Deletes only when the customer typed the exact (full) name back: a deleted topic's data is gone.</summary>
     public async Task<Failure?> DeleteTopicAsync(Guid resourceId, string name, string confirmation, CancellationToken ct)
     {
         if (!string.Equals(name, confirmation, StringComparison.Ordinal))
             return Failure.Unprocessable($"Type the topic name '{name}' to confirm its deletion. Nothing was deleted.");
-        var deleted = await db.KafkaTopics.Where(t => t.ResourceId == resourceId && t.Name == name).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? Failure.NotFound($"There is no topic named '{name}'.") : null;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.KafkaTopics.Where(t => t.ResourceId == resourceId && t.Name == name).ExecuteDeleteAsync(ct) == 0)
+            return Failure.NotFound($"There is no topic named '{name}'.");
+        await cluster.DeleteTopicAsync(resourceId, name, ct);
+        await tx.CommitAsync(ct);
+        return null;
     }
 
-    public async Task<Failure?> DeleteGroupAsync(Guid resourceId, string name, CancellationToken ct) =>
-        await db.KafkaConsumerGroups.Where(g => g.ResourceId == resourceId && g.Name == name).ExecuteDeleteAsync(ct) == 0
-            ? Failure.NotFound($"There is no consumer group named '{name}'.") : null;
+    public async Task<Failure?> DeleteGroupAsync(Guid resourceId, string name, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.KafkaConsumerGroups.Where(g => g.ResourceId == resourceId && g.Name == name).ExecuteDeleteAsync(ct) == 0)
+            return Failure.NotFound($"There is no consumer group named '{name}'.");
+        await cluster.DeleteGroupAsync(resourceId, name, ct);
+        await tx.CommitAsync(ct);
+        return null;
+    }
 
     private async Task<Plan?> LockedPlanAsync(Guid resourceId, CancellationToken ct)
     {
-        var row = (await db.Resources.FromSql($"SELECT *, xmin FROM resources WHERE id = {resourceId} FOR UPDATE").AsNoTracking().ToListAsync(ct)).SingleOrDefault();
+        var row = await db.LockResourceAsync(resourceId, null, ct);
         if (row is null || row.State != ResourceState.Provisioned) return null;
         return (await catalog.GetAsync()).Plan(row.ProductId, row.PlanSlug);
     }
 
-    private async Task<Failure?> CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, string duplicate, CancellationToken ct)
+    private async Task<Failure?> SaveAsync(string duplicate, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return null;
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Failure.Conflict(duplicate);
         }

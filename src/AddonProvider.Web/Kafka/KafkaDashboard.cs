@@ -63,6 +63,7 @@ public static class KafkaDashboard
             if (reveal) http.Response.Headers.CacheControl = "no-store";
             var password = reveal && credential is not null ? secrets.Decrypt(credential.SecretCiphertext) : null;
             var brokerList = brokers.For(r.Region);
+            var prefix = KafkaTenancy.Prefix(r.Id);
             string P(string name, string fallback) => posted?[name].ToString() is { Length: > 0 } v ? v : fallback;
             return Page.Render(http, "KafkaCluster", H($"""
                 {Page.Saved(http.Request.Query.ContainsKey("saved") && errors.Count == 0)}
@@ -86,16 +87,17 @@ public static class KafkaDashboard
                     """))}
                 </table>
                 <form method="post" action="/dashboard/{r.Id}/kafka/topics" id="create-topic">{Page.Antiforgery(http)}
-                <label>Topic name<input name="name" id="topic-name" maxlength="249" value="{P("name", "")}"></label>
+                <label>Topic name <code class="prefix">{prefix}</code><input name="name" id="topic-name" maxlength="{KafkaTenancy.MaxShortNameLength}" value="{P("name", "")}"></label>
                 <label>Partitions (1–{plan.MaxPartitionsPerTopic})<input name="partitions" id="topic-partitions" type="number" min="1" max="{plan.MaxPartitionsPerTopic}" value="{P("partitions", "1")}"></label>
                 <label>Retention in hours (1–{plan.MaxRetentionHours})<input name="retention_hours" id="topic-retention" type="number" min="1" max="{plan.MaxRetentionHours}" value="{P("retention_hours", Math.Min(24, plan.MaxRetentionHours ?? 24).ToString())}"></label>
                 <button type="submit">Create topic</button></form></section>
                 <section id="groups"><h2>Consumer groups</h2>
                 <ul>{groups.Select(g => H($"""<li class="group">{g.Name} <form method="post" action="/dashboard/{r.Id}/kafka/groups/delete" class="inline">{Page.Antiforgery(http)}<input type="hidden" name="group" value="{g.Name}"><button type="submit">Delete</button></form></li>"""))}</ul>
                 <form method="post" action="/dashboard/{r.Id}/kafka/groups">{Page.Antiforgery(http)}
-                <label>Group id<input name="group" maxlength="249" value="{P("group", "")}"></label><button type="submit">Create group</button></form></section>
+                <label>Group id <code class="prefix">{prefix}</code><input name="group" maxlength="{KafkaTenancy.MaxShortNameLength}" value="{P("group", "")}"></label><button type="submit">Create group</button></form></section>
                 <section id="connection"><h2>Connection</h2>
                 <dl><dt>Brokers (KAFKACLUSTER_BROKERS)</dt><dd><code>{brokerList}</code></dd>
+                <dt>Prefix of your topics and consumer groups (KAFKACLUSTER_PREFIX)</dt><dd><code id="prefix">{prefix}</code></dd>
                 <dt>SASL mechanism</dt><dd><code>{KafkaBrokers.SaslMethod}</code></dd>
                 <dt>Username</dt><dd><code>{credential?.Username}</code></dd>
                 <dt>Password</dt><dd>{(password is null
@@ -103,7 +105,9 @@ public static class KafkaDashboard
                     : H($"<code id=\"password\">{password}</code>"))}</dd></dl></section>
                 {RotationDashboard.Section(http, r, "kafka", "credentials", "KAFKACLUSTER_USERNAME, KAFKACLUSTER_PASSWORD", rotation)}
                 <section id="snippets"><h2>Getting started</h2>
-                {KafkaSnippets.For(brokerList, credential?.Username ?? "", topics.FirstOrDefault()?.Name ?? "my-topic").Select(s => H($"<h3>{s.Language}</h3><pre><code>{s.Code}</code></pre>"))}
+                <p>Topic and group names carry the prefix <code>{prefix}</code>: the cluster is shared, and your user may use only names that start with it.</p>
+                {KafkaSnippets.For(brokerList, credential?.Username ?? "", topics.FirstOrDefault()?.Name ?? prefix + "my-topic", groups.FirstOrDefault()?.Name ?? prefix + "my-group")
+                    .Select(s => H($"<h3>{s.Title}</h3><pre><code>{s.Code}</code></pre>"))}
                 </section>
                 """), status);
         }

@@ -8,4 +8,7 @@ public static class KafkaJobKinds
     public const string ApplyQuotas = "kafka.apply-quotas";
     public const string TearDownCluster = "kafka.tear-down";
     public const string SweepProvisioning = "kafka.sweep-provisioning";
+
+    /// <summary>Also written by the migration KafkaTenantPrefix, as a literal: keep the two equal.</summary>
+    public const string PushPrefix = "kafka.push-prefix";
 }

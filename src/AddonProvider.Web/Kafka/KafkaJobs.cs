@@ -48,20 +48,8 @@ public sealed class ApplyKafkaQuotasJob(AddonDbContext db, KafkaClusterSetup set
     }
 }
 
-/// <summary>After a deprovision: the resource's cluster users go, so its credentials stop working on the brokers too.</summary>
-public sealed class TearDownKafkaClusterJob(AddonDbContext db, IKafkaClusterAdmin admin) : IJob
-{
-    public async Task RunAsync(string argument, CancellationToken ct)
-    {
-        var id = Guid.Parse(argument);
-        if (!await db.Resources.AnyAsync(r => r.Id == id && r.State == ResourceState.Deprovisioned, ct)) return;
-        foreach (var username in await db.KafkaUsers.Where(u => u.ResourceId == id).Select(u => u.Username).ToListAsync(ct))
-            await admin.DeleteUserAsync(id, username, ct);
-    }
-}
-
 /// <summary>
-/// Finishes an asynchronous KafkaCluster provision: cluster user and quotas, then the four config vars through
+/// Finishes an asynchronous KafkaCluster provision: cluster user and quotas, then the config vars through
 /// the Platform API, then actions/provision, then the state. The state is re-read before each Heroku call, so a
 /// deprovision that arrives meanwhile stops what is still pending. Past ASYNC_PROVISION_WINDOW the resource is failed.
 /// </summary>
@@ -118,6 +106,8 @@ public sealed class FinishKafkaProvisioningJob(
         {
             db.AuditLog.Add(AuditLog.Entry(now, Actor, "provision_failed", resource, "provisioning", "failed",
                 detail: System.Text.Json.JsonSerializer.Serialize(new { reason })));
+            // What the attempts set up on the cluster goes, as at a deprovision.
+            product.AfterDeprovision(db, resource, now);
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);

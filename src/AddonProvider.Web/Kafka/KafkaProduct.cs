@@ -17,7 +17,10 @@ public sealed class KafkaProduct(
     AddonDbContext db, SecretBox secrets, KafkaBrokers brokers, KafkaClusterSetup setup, IKafkaClusterAdmin admin) : AddonProduct
 {
     public static readonly ProductInfo Facts = new(CatalogDefinition.KafkaCluster, "KafkaCluster",
-        ["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_USERNAME", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_SASL_METHOD"], "kafka");
+        ["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_USERNAME", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_SASL_METHOD", PrefixVar], "kafka");
+
+    /// <summary>The prefix every topic and consumer group of the resource carries on the shared cluster.</summary>
+    public const string PrefixVar = "KAFKACLUSTER_PREFIX";
 
     public override ProductInfo Info => Facts;
 
@@ -44,6 +47,7 @@ public sealed class KafkaProduct(
             ["KAFKACLUSTER_USERNAME"] = credential!.Username!,
             ["KAFKACLUSTER_PASSWORD"] = plaintext ?? secrets.Decrypt(credential.SecretCiphertext),
             ["KAFKACLUSTER_SASL_METHOD"] = KafkaBrokers.SaslMethod,
+            [PrefixVar] = KafkaTenancy.Prefix(resource.Id),
         };
 
     public override string ReadyMessage(Resource resource, string productName) =>

@@ -18,6 +18,7 @@ public static class KafkaServices
         services.AddJob<FinishKafkaProvisioningJob>(KafkaJobKinds.FinishProvisioning);
         services.AddJob<ApplyKafkaQuotasJob>(KafkaJobKinds.ApplyQuotas);
         services.AddJob<TearDownKafkaClusterJob>(KafkaJobKinds.TearDownCluster);
+        services.AddJob<PushKafkaPrefixJob>(KafkaJobKinds.PushPrefix);
         services.AddJob<SweepKafkaProvisioningJob>(KafkaJobKinds.SweepProvisioning);
         services.AddRecurringJob(KafkaJobKinds.SweepProvisioning, "*/10 * * * *"); // every 10 minutes
         return services;

@@ -33,17 +33,17 @@ public static class AppConfigEndpoints
     private static async Task<Results<ContentHttpResult, StatusCodeHttpResult, JsonHttpResult<ServiceInactive>, ProblemHttpResult>> GetConfig(
         string appId, HttpContext http, AddonDbContext db, CatalogCache catalog, CancellationToken ct)
     {
-        if (appId.Length > 40) return Errors.Problems.NotFound("No app with this id.");
+        if (appId.Length > 40) return Errors.Failure.NotFound("No app with this id.").ToResult();
         var found = await db.Resources.AsNoTracking()
             .Where(r => r.PublicAppId == appId && r.ProductId == CatalogDefinition.MobiLoud)
             .Select(r => new { r.State, r.PlanSlug, App = db.MobiLoudApps.FirstOrDefault(a => a.ResourceId == r.Id) })
             .FirstOrDefaultAsync(ct);
-        if (found is null) return Errors.Problems.NotFound("No app with this id.");
+        if (found is null) return Errors.Failure.NotFound("No app with this id.").ToResult();
         http.Response.Headers.CacheControl = "no-cache";
         var paid = (await catalog.GetAsync()).Plan(CatalogDefinition.MobiLoud, found.PlanSlug)?.CanPublish == true;
         if (found.State != ResourceState.Provisioned || !paid)
             return TypedResults.Json(new ServiceInactive("service_inactive", InactiveMessage), statusCode: StatusCodes.Status403Forbidden);
-        if (found.App is null) return Errors.Problems.NotFound("This app has not been configured yet.");
+        if (found.App is null) return Errors.Failure.NotFound("This app has not been configured yet.").ToResult();
 
         var config = AppConfig.FromJson(found.App.ConfigJson);
         var json = JsonSerializer.Serialize(

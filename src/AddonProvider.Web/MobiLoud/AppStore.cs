@@ -2,7 +2,6 @@ using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Errors;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace AddonProvider.Web.MobiLoud;
 
@@ -28,7 +27,7 @@ public sealed class AppStore(AddonDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
             return null;
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation("pk_mobiloud_apps"))
         {
             return Failure.Conflict("The website was already set in another window.");
         }

@@ -33,7 +33,7 @@ public static class PublishEndpoints
     private static async Task<Results<Ok<DraftSaved>, ProblemHttpResult>> SaveDraft(IFormCollection form, HttpContext http, CatalogCache catalog, PublishingService publishing, CancellationToken ct)
     {
         var r = http.Resource();
-        if (!await CanPublishAsync(r, catalog)) return Errors.Problems.Of(StatusCodes.Status403Forbidden, UpgradeMessage);
+        if (!await CanPublishAsync(r, catalog)) return Errors.Failure.Forbidden(UpgradeMessage).ToResult();
         _ = uint.TryParse(form["version"], out var version);
         var outcome = await publishing.SaveDraftAsync(r.Id, version, PublishForm.Read(form), ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(new DraftSaved(outcome.Value));

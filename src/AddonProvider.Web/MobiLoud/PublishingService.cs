@@ -5,7 +5,6 @@ using AddonProvider.Web.Audit;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace AddonProvider.Web.MobiLoud;
 
@@ -44,7 +43,7 @@ public sealed class PublishingService(AddonDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
         }
         catch (Exception e) when (e is DbUpdateConcurrencyException
-            || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+            || e is DbUpdateException && e.IsUniqueViolation("ix_mobiloud_submissions_resource_id"))
         {
             return Failure.Conflict(StaleDraft);
         }

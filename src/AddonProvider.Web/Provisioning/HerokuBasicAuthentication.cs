@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
+using AddonProvider.Web.Errors;
 using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -51,13 +51,11 @@ public sealed class HerokuBasicAuthentication(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Basic realm=\"heroku-partner-api\", charset=\"UTF-8\"";
-        Response.ContentType = "application/problem+json";
-        const string message = "Invalid or missing add-on credentials (HTTP Basic: the add-on id and its manifest password).";
-        await Response.WriteAsync(JsonSerializer.Serialize(new { title = "Unauthorized", status = 401, detail = message, message }));
+        return Problems.WriteAsync(Context, Failure.Unauthorized(
+            "Invalid or missing add-on credentials (HTTP Basic: the add-on id and its manifest password)."));
     }
 }
 

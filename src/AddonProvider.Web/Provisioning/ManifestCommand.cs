@@ -14,9 +14,9 @@ public static class ManifestCommand
             return 2;
         }
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var settings = new Settings(configuration, HostEnvironment.Resolve([]) == Environments.Production);
         try
         {
+            var settings = new Settings(configuration, HostEnvironment.Resolve([]));
             var manifest = Manifests.For(info, AddonCredentials.From(settings, products), PublicUrls.From(settings), devPort: 5000);
             Console.Out.Write(Manifests.Print(manifest));
             return 0;

@@ -46,7 +46,7 @@ public static class ProvisioningEndpoints
         var started = Stopwatch.GetTimestamp();
         var product = http.User.ProductId();
         var (request, error) = await JsonBody.ReadAsync<ProvisionRequest>(http.Request, ct);
-        if (error is not null) return Record(error, 400);
+        if (error is not null) return Record(error.ToResult(), error.Status);
         var outcome = await service.ProvisionAsync(product, request!, Actor(http.User), http.TraceIdentifier, ct);
         if (outcome.Failure is { } failure) return Record(failure.ToResult(), failure.Status);
         return outcome.Value!.Accepted
@@ -65,7 +65,7 @@ public static class ProvisioningEndpoints
         string id, HttpContext http, ProvisioningService service, CancellationToken ct)
     {
         var (request, error) = await JsonBody.ReadAsync<PlanChangeRequest>(http.Request, ct);
-        if (error is not null) return error;
+        if (error is not null) return error.ToResult();
         var outcome = await service.ChangePlanAsync(http.User.ProductId(), id, request!, Actor(http.User), http.TraceIdentifier, ct);
         return outcome.Failure is { } failure ? failure.ToResult() : TypedResults.Ok(outcome.Value);
     }

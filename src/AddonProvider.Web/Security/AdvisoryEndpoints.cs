@@ -39,19 +39,19 @@ public static class AdvisoryEndpoints
     private static async Task<Results<Created<AdvisoryView>, ProblemHttpResult>> CreateAsync(HttpContext http, AdvisoryService service, Guid? parent, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<AdvisoryInput>(http.Request, ct);
-        if (error is not null) return error;
+        if (error is not null) return error.ToResult();
         var outcome = await service.CreateAsync(input!, parent, http.User.Actor(), http.TraceIdentifier, ct);
         if (outcome.Failure is { } f) return f.ToResult();
         return TypedResults.Created($"/admin/advisories/{outcome.Value!.Id}", AdvisoryView.Of(outcome.Value));
     }
 
     private static async Task<Results<Ok<AdvisoryView>, ProblemHttpResult>> Get(Guid id, AdvisoryService service, CancellationToken ct) =>
-        await service.FindAsync(id, ct) is { } a ? TypedResults.Ok(AdvisoryView.Of(a)) : Problems.NotFound($"No advisory {id}.");
+        await service.FindAsync(id, ct) is { } a ? TypedResults.Ok(AdvisoryView.Of(a)) : Failure.NotFound($"No advisory {id}.").ToResult();
 
     private static async Task<Results<Ok<AdvisoryView>, ProblemHttpResult>> Update(Guid id, HttpContext http, AdvisoryService service, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<AdvisoryInput>(http.Request, ct);
-        if (error is not null) return error;
+        if (error is not null) return error.ToResult();
         var outcome = await service.UpdateAsync(id, input!, http.User.Actor(), http.TraceIdentifier, ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(AdvisoryView.Of(outcome.Value!));
     }

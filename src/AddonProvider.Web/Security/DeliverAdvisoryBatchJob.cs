@@ -123,9 +123,10 @@ public sealed class DeliverAdvisoryBatchJob(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var batch = new NpgsqlBatch(conn);
         var sending = new NpgsqlBatchCommand(
-            "UPDATE advisory_notifications SET status = 'sending', attempts = attempts + 1, updated_at = $2 WHERE id = $1 RETURNING attempts");
+            "UPDATE advisory_notifications SET status = $3, attempts = attempts + 1, updated_at = $2 WHERE id = $1 RETURNING attempts");
         sending.Parameters.AddWithValue(id);
         sending.Parameters.AddWithValue(now);
+        sending.Parameters.AddWithValue(NotificationStatus.Sending.Stored());
         batch.BatchCommands.Add(sending);
         if (previousSent is { } prev) batch.BatchCommands.Add(SentCommand(prev, now));
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -146,24 +147,27 @@ public sealed class DeliverAdvisoryBatchJob(
     {
         Hosting.Telemetry.NotificationsSent.Add(1, new KeyValuePair<string, object?>("outcome", "sent"));
         var c = new NpgsqlBatchCommand(
-            "UPDATE advisory_notifications SET status = 'sent', sent_at = $2, updated_at = $2, last_error = NULL WHERE id = $1 AND status = 'sending'");
+            "UPDATE advisory_notifications SET status = $3, sent_at = $2, updated_at = $2, last_error = NULL WHERE id = $1 AND status = $4");
         c.Parameters.AddWithValue(id);
         c.Parameters.AddWithValue(now);
+        c.Parameters.AddWithValue(NotificationStatus.Sent.Stored());
+        c.Parameters.AddWithValue(NotificationStatus.Sending.Stored());
         return c;
     }
 
     private Task FailAsync(NpgsqlConnection conn, long id, string reason, CancellationToken ct) =>
-        SetAsync(conn, "UPDATE advisory_notifications SET status = 'failed', last_error = $2, updated_at = $3 WHERE id = $1", id, reason, ct);
+        SetAsync(conn, NotificationStatus.Failed, id, reason, ct);
 
     private Task BackToPendingAsync(NpgsqlConnection conn, long id, string reason, CancellationToken ct) =>
-        SetAsync(conn, "UPDATE advisory_notifications SET status = 'pending', last_error = $2, updated_at = $3 WHERE id = $1", id, reason, ct);
+        SetAsync(conn, NotificationStatus.Pending, id, reason, ct);
 
-    private async Task SetAsync(NpgsqlConnection conn, string sql, long id, string reason, CancellationToken ct)
+    private async Task SetAsync(NpgsqlConnection conn, NotificationStatus status, long id, string reason, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand("UPDATE advisory_notifications SET status = $4, last_error = $2, updated_at = $3 WHERE id = $1", conn);
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(reason.Length <= 500 ? reason : reason[..500]);
         cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime);
+        cmd.Parameters.AddWithValue(status.Stored());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

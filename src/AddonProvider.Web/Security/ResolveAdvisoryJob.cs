@@ -35,7 +35,7 @@ public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, Tim
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO advisory_notifications (advisory_id, email_key, email, resource_ids, batch, status, attempts, created_at, updated_at)
             SELECT {id}, c.email_key, min(c.email), array_agg(DISTINCT c.resource_id),
-                   ((row_number() OVER (ORDER BY c.email_key)) - 1) / {mail.BatchSize}, 'pending', 0, {now}, {now}
+                   ((row_number() OVER (ORDER BY c.email_key)) - 1) / {mail.BatchSize}, {NotificationStatus.Pending.Stored()}, 0, {now}, {now}
             FROM (
                 SELECT t.resource_id, btrim(r.owner_email) AS email, lower(btrim(r.owner_email)) AS email_key
                 FROM advisory_targets t JOIN resources r ON r.id = t.resource_id

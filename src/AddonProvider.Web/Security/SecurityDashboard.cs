@@ -1,5 +1,4 @@
 using AddonProvider.Web.Dashboard;
-using AddonProvider.Web.Sso;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AddonProvider.Web.Dashboard.Html;
 

@@ -28,7 +28,7 @@ public static class SecurityReportEndpoints
         if (status is not null)
         {
             if (!Enum.GetNames<SecurityReportStatus>().Any(n => n.Equals(status, StringComparison.OrdinalIgnoreCase)))
-                return Problems.BadRequest("status must be one of new, triaged, resolved, rejected.");
+                return Failure.BadRequest("status must be one of new, triaged, resolved, rejected.").ToResult();
             var s = Enum.Parse<SecurityReportStatus>(status, ignoreCase: true);
             q = q.Where(r => r.Status == s);
         }
@@ -38,12 +38,12 @@ public static class SecurityReportEndpoints
     }
 
     private static async Task<Results<Ok<ReportView>, ProblemHttpResult>> Get(Guid id, SecurityReportService service, CancellationToken ct) =>
-        await service.GetAsync(id, ct) is { } r ? TypedResults.Ok(r) : Problems.NotFound($"No security report {id}.");
+        await service.GetAsync(id, ct) is { } r ? TypedResults.Ok(r) : Failure.NotFound($"No security report {id}.").ToResult();
 
     private static async Task<Results<Ok<ReportView>, ProblemHttpResult>> Triage(Guid id, HttpContext http, SecurityReportService service, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<TriageInput>(http.Request, ct);
-        if (error is not null) return error;
+        if (error is not null) return error.ToResult();
         var outcome = await service.TriageAsync(id, input!, http.User.Actor(), http.TraceIdentifier, ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
     }
@@ -51,7 +51,7 @@ public static class SecurityReportEndpoints
     private static async Task<Results<Accepted<ReplyView>, ProblemHttpResult>> Reply(Guid id, HttpContext http, SecurityReportService service, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<ReplyInput>(http.Request, ct);
-        if (error is not null) return error;
+        if (error is not null) return error.ToResult();
         var outcome = await service.ReplyAsync(id, input!, http.User.Actor(), http.TraceIdentifier, ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/security-reports/{id}", outcome.Value);
     }

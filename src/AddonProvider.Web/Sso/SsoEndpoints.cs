@@ -19,7 +19,7 @@ public static class SsoEndpoints
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "addon_csrf";
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = settings.IsProduction ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
         var lifetime = settings.GetDuration("SSO_SESSION_LIFETIME", TimeSpan.FromHours(8));
         services.AddAuthentication().AddCookie(DashboardSession.Scheme, o =>
@@ -27,7 +27,8 @@ public static class SsoEndpoints
             o.Cookie.Name = DashboardSession.CookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Behind the router every request is https; in Production the flag never depends on how a request arrived.
+            o.Cookie.SecurePolicy = settings.IsProduction ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = lifetime;
             // An absolute lifetime: Heroku re-issues a login each time the customer opens the add-on.
             o.SlidingExpiration = false;
@@ -82,7 +83,7 @@ public static class SsoEndpoints
         if (identity is null)
             return Page.Message(http, StatusCodes.Status403Forbidden, "Sign-in refused", refusal!);
 
-        await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity));
+        await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity.ResourceId, identity.ProductId, identity.UserId, identity.Email, identity.App, identity.Verified));
         if (!string.IsNullOrEmpty(request.NavData))
             http.Response.Cookies.Append(DashboardSession.NavDataCookie, request.NavData, new CookieOptions
             {

@@ -17,7 +17,7 @@ public sealed class RerankInProcessBenchmark : IBenchmark
         var queries = Enumerable.Range(0, 50)
             .Select(i => string.Join(' ', documents[i * 17].Split(' ').Skip(3).Take(4).Concat(documents[i * 17 + 1].Split(' ').Take(2))))
             .ToArray();
-        var backend = new RerankBackend(new InferenceSettings(TimeSpan.FromSeconds(1), 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15), 4096, 1 << 24, new Dictionary<string, Upstream>()), null!, null!);
+        var backend = new RerankBackend(new InferenceSettings(TimeSpan.FromSeconds(1), 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(15), 4096, 1 << 24, new Dictionary<string, Upstream>()), null!, null!);
 
         Console.WriteLine($"# documents: {documents.Length}, words/document: {documents.Average(d => d.Split(' ').Length):F1}, bytes: {documents.Sum(d => d.Length)}");
         for (var i = 0; i < 50; i++) await backend.RankAsync("cohere-rerank-3-5", queries[i % queries.Length], documents, 1000, default);

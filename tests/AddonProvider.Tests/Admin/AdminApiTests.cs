@@ -39,7 +39,7 @@ public sealed class AdminApiTests(AdminFixture app) : IClassFixture<AdminFixture
         using var response = await app.SendAsync(HttpMethod.Get, $"/admin/resources/{id}", role: AdminRoles.Operator);
         var text = await response.Content.ReadAsStringAsync();
         var body = await response.ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_USERNAME", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_SASL_METHOD"],
+        Assert.Equal(["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_USERNAME", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_SASL_METHOD", "KAFKACLUSTER_PREFIX"],
             body.GetProperty("configVarNames").EnumerateArray().Select(e => e.GetString()));
         Assert.DoesNotContain(password, text);
         Assert.False(body.TryGetProperty("usage", out _));

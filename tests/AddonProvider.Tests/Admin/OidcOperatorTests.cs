@@ -6,8 +6,6 @@ using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Web.Admin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -40,7 +38,7 @@ public sealed class IdentityProvider : IAsyncDisposable
             return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
         });
         await _app.StartAsync();
-        Issuer = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        Issuer = AppFixture.AddressOf(_app).ToString().TrimEnd('/');
     }
 
     public async ValueTask DisposeAsync()

@@ -88,7 +88,7 @@ public sealed class DashboardBrowserTests(BrowserFixture app) : IClassFixture<Br
         await page.FillAsync("#topic-partitions", "3");
         await page.ClickAsync("#create-topic button[type=submit]");
         await page.WaitForSelectorAsync("tr.topic td.name:has-text('orders.v1')");
-        Assert.Equal(["orders.v1"], await page.Locator("tr.topic td.name").AllInnerTextsAsync());
+        Assert.Equal([$"{id:N}.orders.v1"], await page.Locator("tr.topic td.name").AllInnerTextsAsync());
         await BrowserFixture.ScreenshotAsync(page, "kafka-topic-created");
     }
 }

@@ -1,10 +1,10 @@
 using System.Net;
+using System.Text.Json;
 using AddonProvider.Data.Entities;
 using AddonProvider.Tests.Infrastructure;
+using AddonProvider.Web.Admin;
 using AddonProvider.Web.Credentials;
-using AddonProvider.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AddonProvider.Tests.Credentials;
 
@@ -16,12 +16,18 @@ public sealed class RotationFixture : HerokuFixture
 
 public sealed class CredentialRotationTests(RotationFixture app) : IClassFixture<RotationFixture>
 {
+    /// <summary>An operator's rotation through the admin API, under the router's request id <c>req-1</c>.</summary>
+    private async Task<HttpResponseMessage> RequestRotationAsync(Guid id)
+    {
+        using var request = app.Admin(HttpMethod.Post, $"/admin/resources/{id}/rotate-credentials", role: AdminRoles.Operator);
+        request.Headers.Add("X-Request-Id", "req-1");
+        return await app.Client.SendAsync(request);
+    }
+
     private async Task<RotationResult> RotateAsync(Guid id)
     {
-        await using var scope = app.App.Services.CreateAsyncScope();
-        var outcome = await scope.ServiceProvider.GetRequiredService<CredentialRotation>().RotateAsync(id, "operator:test", "req-1");
-        Assert.Null(outcome.Failure);
-        return outcome.Value!;
+        using var response = await RequestRotationAsync(id);
+        return (await response.ExpectAsync(HttpStatusCode.Accepted)).Deserialize<RotationResult>(JsonSerializerOptions.Web)!;
     }
 
     [Fact]
@@ -44,7 +50,7 @@ public sealed class CredentialRotationTests(RotationFixture app) : IClassFixture
         }
 
         // The new user exists on the cluster and Heroku gets the new username and password.
-        await AppFixture.EventuallyAsync(() => Task.FromResult(app.Heroku.Addons[id].Config["KAFKACLUSTER_USERNAME"] == rotated.Username), "the new config to be pushed");
+        await Eventually(() => Task.FromResult(app.Heroku.Addons[id].Config["KAFKACLUSTER_USERNAME"] == rotated.Username), "the new config to be pushed");
         Assert.NotEqual(oldPassword, app.Heroku.Addons[id].Config["KAFKACLUSTER_PASSWORD"]);
         await using (var db = app.Db())
         {
@@ -53,11 +59,11 @@ public sealed class CredentialRotationTests(RotationFixture app) : IClassFixture
             if (DateTime.UtcNow < rotated.PreviousValidUntil) Assert.Contains(old.Username, users);
         }
 
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return (await db.Credentials.AsNoTracking().SingleAsync(c => c.Id == old.Id)).RevokedAt is not null;
-        }, "the old credential to be revoked", timeoutSeconds: 20);
+        }, "the old credential to be revoked", timeout: TimeSpan.FromSeconds(20));
         await using var check = app.Db();
         var revoked = await check.Credentials.AsNoTracking().SingleAsync(c => c.Id == old.Id);
         Assert.False(revoked.IsValidAt(DateTime.UtcNow));
@@ -69,7 +75,7 @@ public sealed class CredentialRotationTests(RotationFixture app) : IClassFixture
         Assert.Contains("credential_pushed", actions);
         Assert.Contains("credential_revoke", actions);
         var rotate = await check.AuditLog.SingleAsync(a => a.ResourceId == id && a.Action == "credential_rotate");
-        Assert.Equal(("operator:test", "req-1", old.Username, rotated.Username), (rotate.Actor, rotate.RequestId, rotate.Before, rotate.After));
+        Assert.Equal(("admin:alice", "req-1", old.Username, rotated.Username), (rotate.Actor, rotate.RequestId, rotate.Before, rotate.After));
     }
 
     [Fact]
@@ -78,28 +84,27 @@ public sealed class CredentialRotationTests(RotationFixture app) : IClassFixture
         var id = Guid.NewGuid();
         var body = await (await app.ProvisionWithGrantAsync("inference", "cohere-rerank-3-5", id)).ExpectAsync(HttpStatusCode.OK);
         var oldKey = body.GetProperty("config").GetProperty("INFERENCE_KEY").GetString()!;
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return await db.HerokuTokens.AnyAsync(t => t.ResourceId == id && t.AccessTokenCiphertext != null);
         }, "the grant to be exchanged");
 
         await RotateAsync(id);
-        var box = app.App.Services.GetRequiredService<SecretBox>();
         async Task<Credential?> ByKeyAsync(string key)
         {
             await using var db = app.Db();
-            var hash = box.LookupHash(key);
+            var hash = app.LookupHash(key);
             return await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.LookupHash == hash);
         }
         Assert.True((await ByKeyAsync(oldKey))!.IsValidAt(DateTime.UtcNow));
 
-        await AppFixture.EventuallyAsync(() => Task.FromResult(app.Heroku.Addons[id].Config.TryGetValue("INFERENCE_KEY", out var k) && k != oldKey), "the new key to be pushed");
+        await Eventually(() => Task.FromResult(app.Heroku.Addons[id].Config.TryGetValue("INFERENCE_KEY", out var k) && k != oldKey), "the new key to be pushed");
         var newKey = app.Heroku.Addons[id].Config["INFERENCE_KEY"];
         Assert.StartsWith("inf-", newKey);
         Assert.True((await ByKeyAsync(newKey))!.IsValidAt(DateTime.UtcNow));
 
-        await AppFixture.EventuallyAsync(async () => (await ByKeyAsync(oldKey))!.RevokedAt is not null, "the old key to be revoked", timeoutSeconds: 20);
+        await Eventually(async () => (await ByKeyAsync(oldKey))!.RevokedAt is not null, "the old key to be revoked", timeout: TimeSpan.FromSeconds(20));
         Assert.False((await ByKeyAsync(oldKey))!.IsValidAt(DateTime.UtcNow));
         Assert.True((await ByKeyAsync(newKey))!.IsValidAt(DateTime.UtcNow));
     }
@@ -108,10 +113,10 @@ public sealed class CredentialRotationTests(RotationFixture app) : IClassFixture
     public async Task Rotation_OfMobiLoudOrUnknownResource_IsRefusedAndChangesNothing()
     {
         var (id, _) = await app.ProvisionOkAsync("mobiloud", "test");
-        await using var scope = app.App.Services.CreateAsyncScope();
-        var rotation = scope.ServiceProvider.GetRequiredService<CredentialRotation>();
-        Assert.Equal(422, (await rotation.RotateAsync(id, "operator:test", null)).Failure?.Status);
-        Assert.Equal(404, (await rotation.RotateAsync(Guid.NewGuid(), "operator:test", null)).Failure?.Status);
+        using (var mobiloud = await RequestRotationAsync(id))
+            await mobiloud.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "no credential to rotate");
+        using (var unknown = await RequestRotationAsync(Guid.NewGuid()))
+            await unknown.ExpectProblemAsync(HttpStatusCode.NotFound, "No such resource");
         await using var db = app.Db();
         Assert.False(await db.AuditLog.AnyAsync(a => a.ResourceId == id && a.Action == "credential_rotate"));
     }

@@ -20,13 +20,13 @@ public sealed class KafkaAndInferenceDashboardTests(AppFixture app) : IClassFixt
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
         await using var db = app.Db();
         var topic = await db.KafkaTopics.SingleAsync(t => t.ResourceId == id);
-        Assert.Equal(("orders.v1", 6, 72, (short)3), (topic.Name, topic.Partitions, topic.RetentionHours, topic.ReplicationFactor));
-        Assert.Contains("<td class=\"name\">orders.v1</td>", await client.GetStringAsync($"/dashboard/{id}/kafka"));
+        Assert.Equal(($"{id:N}.orders.v1", 6, 72, (short)3), (topic.Name, topic.Partitions, topic.RetentionHours, topic.ReplicationFactor));
+        Assert.Contains($"<td class=\"name\">{id:N}.orders.v1</td>", await client.GetStringAsync($"/dashboard/{id}/kafka"));
     }
 
     [Theory]
     [InlineData("..", "1", "24", "cannot be named")]
-    [InlineData("bad name!", "1", "24", "1–249 characters")]
+    [InlineData("bad name!", "1", "24", "1–216 characters")]
     [InlineData("ok", "4", "24", "Partitions must be between 1 and 3")]
     [InlineData("ok", "1", "25", "Retention must be between 1 and 24 hours")]
     public async Task Topic_BreakingNamingRulesOrPlanLimits_Is422AndNothingStored(string name, string partitions, string retention, string message)
@@ -51,7 +51,7 @@ public sealed class KafkaAndInferenceDashboardTests(AppFixture app) : IClassFixt
         Assert.Equal(HttpStatusCode.UnprocessableEntity, fourth.StatusCode);
         Assert.Contains("allows 3 topics", await fourth.Content.ReadAsStringAsync());
 
-        await (await PostAsync(client, id, "topics/delete", ("name", "t2"), ("confirm", "t2"))).Content.ReadAsStringAsync();
+        await (await PostAsync(client, id, "topics/delete", ("name", $"{id:N}.t2"), ("confirm", $"{id:N}.t2"))).Content.ReadAsStringAsync();
         using var duplicate = await PostAsync(client, id, "topics", ("name", "t1"), ("partitions", "1"), ("retention_hours", "1"));
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
     }
@@ -62,10 +62,10 @@ public sealed class KafkaAndInferenceDashboardTests(AppFixture app) : IClassFixt
         var (id, _) = await app.ProvisionOkAsync("kafkacluster", "starter");
         var client = await app.SsoLoginAsync(id);
         await PostAsync(client, id, "topics", ("name", "events"), ("partitions", "1"), ("retention_hours", "1"));
-        using var unconfirmed = await PostAsync(client, id, "topics/delete", ("name", "events"), ("confirm", "event"));
+        using var unconfirmed = await PostAsync(client, id, "topics/delete", ("name", $"{id:N}.events"), ("confirm", "events"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unconfirmed.StatusCode);
         await using (var db = app.Db()) Assert.True(await db.KafkaTopics.AnyAsync(t => t.ResourceId == id));
-        using var confirmed = await PostAsync(client, id, "topics/delete", ("name", "events"), ("confirm", "events"));
+        using var confirmed = await PostAsync(client, id, "topics/delete", ("name", $"{id:N}.events"), ("confirm", $"{id:N}.events"));
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         await using (var db = app.Db()) Assert.False(await db.KafkaTopics.AnyAsync(t => t.ResourceId == id));
     }
@@ -78,9 +78,9 @@ public sealed class KafkaAndInferenceDashboardTests(AppFixture app) : IClassFixt
         for (var i = 0; i < 3; i++) await PostAsync(client, id, "groups", ("group", $"g{i}"));
         using var over = await PostAsync(client, id, "groups", ("group", "g3"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, over.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, id, "groups/delete", ("group", "g0"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, id, "groups/delete", ("group", $"{id:N}.g0"))).StatusCode);
         await using var db = app.Db();
-        Assert.Equal(["g1", "g2"], await db.KafkaConsumerGroups.Where(g => g.ResourceId == id).OrderBy(g => g.Name).Select(g => g.Name).ToListAsync());
+        Assert.Equal([$"{id:N}.g1", $"{id:N}.g2"], await db.KafkaConsumerGroups.Where(g => g.ResourceId == id).OrderBy(g => g.Name).Select(g => g.Name).ToListAsync());
     }
 
     [Fact]

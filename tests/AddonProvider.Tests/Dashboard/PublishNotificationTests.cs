@@ -85,7 +85,7 @@ public sealed class PublishNotificationTests(AdminFixture app) : IClassFixture<A
         try
         {
             first = RunAsync(submission);
-            var held = await app.Smtp.Held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var held = await Eventually(app.Smtp.Held.Task, because: "the operators' email to reach the mail server (held there)");
             Assert.Contains($"mobiloud-submission-{submission}@", held!.MessageId);
 
             // The claim was committed before the mail went out: another transaction locks the row without waiting.

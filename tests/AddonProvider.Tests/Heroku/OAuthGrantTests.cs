@@ -1,15 +1,11 @@
 using System.Net;
 using AddonProvider.Data.Entities;
 using AddonProvider.Tests.Infrastructure;
-using AddonProvider.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AddonProvider.Tests.Heroku;
 
-public sealed class OAuthGrantFixture : HerokuFixture;
-
-public sealed class OAuthGrantTests(OAuthGrantFixture app) : IClassFixture<OAuthGrantFixture>
+public sealed class OAuthGrantTests(HerokuFixture app) : IClassFixture<HerokuFixture>
 {
     private async Task<HerokuToken?> TokenRowAsync(Guid id)
     {
@@ -24,7 +20,7 @@ public sealed class OAuthGrantTests(OAuthGrantFixture app) : IClassFixture<OAuth
         var body = await (await app.ProvisionWithGrantAsync("mobiloud", "test", id)).ExpectAsync(HttpStatusCode.OK);
         Assert.True(body.TryGetProperty("config", out _), "a MobiLoud provision stays synchronous, grant or not");
 
-        await AppFixture.EventuallyAsync(async () => (await TokenRowAsync(id))?.AccessTokenCiphertext is not null, "the grant to be exchanged");
+        await Eventually(async () => (await TokenRowAsync(id))?.AccessTokenCiphertext is not null, "the grant to be exchanged");
         var row = (await TokenRowAsync(id))!;
         Assert.Null(row.GrantCodeCiphertext); // spent: never stored longer than needed
         var issued = app.Heroku.AccessTokens.Single(t => t.Value.ResourceId == id);
@@ -32,9 +28,8 @@ public sealed class OAuthGrantTests(OAuthGrantFixture app) : IClassFixture<OAuth
         Assert.StartsWith("v1.", row.AccessTokenCiphertext);
         Assert.DoesNotContain(issued.Key, row.AccessTokenCiphertext);
         Assert.DoesNotContain(refresh, row.RefreshTokenCiphertext);
-        var box = app.App.Services.GetRequiredService<SecretBox>();
-        Assert.Equal(issued.Key, box.Decrypt(row.AccessTokenCiphertext!));
-        Assert.Equal(refresh, box.Decrypt(row.RefreshTokenCiphertext!));
+        Assert.Equal(issued.Key, app.Decrypt(row.AccessTokenCiphertext!));
+        Assert.Equal(refresh, app.Decrypt(row.RefreshTokenCiphertext!));
         Assert.InRange(row.AccessTokenExpiresAt!.Value, DateTime.UtcNow.AddHours(7), DateTime.UtcNow.AddHours(9));
 
         var exchange = Assert.Single(app.Heroku.Calls, c => c.Path == "/oauth/token" && c.TokenSerial == issued.Value.Serial && c.ResourceIs(id, app.Heroku));
@@ -43,7 +38,7 @@ public sealed class OAuthGrantTests(OAuthGrantFixture app) : IClassFixture<OAuth
 
         // Then the owner's email, read through GET /addons/{id} and GET /apps/{app id}.
         await app.WaitForCallAsync(c => c.Path.StartsWith("/apps/") && c.Status == 200 && c.ResourceIs(id, app.Heroku), "the app to be read");
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return (await db.Resources.SingleAsync(r => r.Id == id)).OwnerEmail == app.Heroku.Addons[id].OwnerEmail;
@@ -60,7 +55,7 @@ public sealed class OAuthGrantTests(OAuthGrantFixture app) : IClassFixture<OAuth
         var marker = Guid.NewGuid();
         await (await app.ProvisionWithGrantAsync("mobiloud", "test", marker)).ExpectAsync(HttpStatusCode.OK);
         // Once a later grant has been exchanged, the worker has passed the grant-less provision.
-        await AppFixture.EventuallyAsync(async () => (await TokenRowAsync(marker))?.AccessTokenCiphertext is not null, "a later grant to be exchanged");
+        await Eventually(async () => (await TokenRowAsync(marker))?.AccessTokenCiphertext is not null, "a later grant to be exchanged");
 
         Assert.Null(await TokenRowAsync(id));
         Assert.DoesNotContain(app.Heroku.Calls, c => c.ResourceIs(id, app.Heroku));

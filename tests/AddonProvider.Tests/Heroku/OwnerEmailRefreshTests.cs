@@ -5,10 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Tests.Heroku;
 
-public sealed class OwnerEmailRefreshFixture : HerokuFixture;
-
 /// <summary>The daily heroku.refresh-stale-owner-emails job, against the simulated Platform API.</summary>
-public sealed class OwnerEmailRefreshTests(OwnerEmailRefreshFixture app) : IClassFixture<OwnerEmailRefreshFixture>
+public sealed class OwnerEmailRefreshTests(HerokuFixture app) : IClassFixture<HerokuFixture>
 {
     private async Task<Resource> ResourceAsync(Guid id)
     {
@@ -62,7 +60,7 @@ public sealed class OwnerEmailRefreshTests(OwnerEmailRefreshFixture app) : IClas
         // One refresh per stale resource, the never-read one first (the oldest need goes first when the batch is full).
         Assert.Equal([(JobKinds.RefreshOwnerEmail, neverRead.ToString()), (JobKinds.RefreshOwnerEmail, stale.ToString())], await OutboxSinceAsync(outboxMark));
         foreach (var id in new[] { stale, neverRead })
-            await AppFixture.EventuallyAsync(async () => (await ResourceAsync(id)).OwnerEmail == $"new-owner-{id:N}@example.com",
+            await Eventually(async () => (await ResourceAsync(id)).OwnerEmail == $"new-owner-{id:N}@example.com",
                 $"the new owner email of {id} to be stored");
 
         foreach (var id in new[] { stale, neverRead })

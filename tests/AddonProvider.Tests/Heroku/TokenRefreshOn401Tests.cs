@@ -3,19 +3,15 @@ using AddonProvider.Data.Entities;
 using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Web.Heroku;
 using AddonProvider.Web.Jobs;
-using AddonProvider.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AddonProvider.Tests.Heroku;
-
-public sealed class TokenRefreshOn401Fixture : HerokuFixture;
 
 /// <summary>
 /// Heroku answers 401 to a stored access token that has not reached its expiry (revoked on Heroku's side): the
 /// client refreshes once and retries; when the refresh is refused too, the job fails for Hangfire to retry.
 /// </summary>
-public sealed class TokenRefreshOn401Tests(TokenRefreshOn401Fixture app) : IClassFixture<TokenRefreshOn401Fixture>
+public sealed class TokenRefreshOn401Tests(HerokuFixture app) : IClassFixture<HerokuFixture>
 {
     private async Task<HerokuToken> TokenRowAsync(Guid id)
     {
@@ -57,10 +53,9 @@ public sealed class TokenRefreshOn401Tests(TokenRefreshOn401Fixture app) : IClas
 
         // The new access token is stored (encrypted), the refresh token kept, and the retried call's data landed.
         var after = await TokenRowAsync(id);
-        var box = app.App.Services.GetRequiredService<SecretBox>();
         Assert.NotEqual(before.AccessTokenCiphertext, after.AccessTokenCiphertext);
-        Assert.Equal(refreshed.Key, box.Decrypt(after.AccessTokenCiphertext!));
-        Assert.Equal(box.Decrypt(before.RefreshTokenCiphertext!), box.Decrypt(after.RefreshTokenCiphertext!));
+        Assert.Equal(refreshed.Key, app.Decrypt(after.AccessTokenCiphertext!));
+        Assert.Equal(app.Decrypt(before.RefreshTokenCiphertext!), app.Decrypt(after.RefreshTokenCiphertext!));
         Assert.Equal(newOwner, (await ResourceAsync(id)).OwnerEmail);
 
         // The next job uses the stored new token straight away: no second refresh.
@@ -104,8 +99,9 @@ public sealed class TokenRefreshOn401Tests(TokenRefreshOn401Fixture app) : IClas
                 db.Enqueue(JobKinds.RefreshOwnerEmail, id.ToString(), DateTime.UtcNow);
                 await db.SaveChangesAsync();
             }
-            await AppFixture.EventuallyAsync(async () => (await app.HangfireJobsAsync(JobKinds.RefreshOwnerEmail, id.ToString())).LastOrDefault()?.StartsWith("Scheduled|Retry attempt") == true,
-                async () => $"the job to fail and be scheduled for a retry; jobs: {string.Join("; ", await app.HangfireJobsAsync(JobKinds.RefreshOwnerEmail, id.ToString()))}");
+            await Eventually(async () => (await app.HangfireJobsAsync(JobKinds.RefreshOwnerEmail, id.ToString())).LastOrDefault()?.StartsWith("Scheduled|Retry attempt") == true,
+                because: "the job to fail and be scheduled for a retry",
+                state: async () => $"jobs: {string.Join("; ", await app.HangfireJobsAsync(JobKinds.RefreshOwnerEmail, id.ToString()))}");
 
             var jobs = await app.HangfireJobsAsync(JobKinds.RefreshOwnerEmail, id.ToString());
             Assert.Equal(2, jobs.Count); // the read after the grant exchange, then ours

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Tests.Security;
 using AddonProvider.Web.Admin;
+using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Sso;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using AddonProvider.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -34,7 +32,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         // No worker here: its background polling would only add noise to an outage.
         _app = AppFixture.BuildApp(viaProxy, new Dictionary<string, string?> { ["role"] = "web" });
         await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        _client = new HttpClient { BaseAddress = AppFixture.AddressOf(_app) };
     }
 
     public async Task DisposeAsync()
@@ -45,7 +43,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> ProvisionAsync(Guid uuid) =>
-        _client.SendAsync(new AppFixture().Partner(HttpMethod.Post, "/heroku/resources", AppFixture.ProvisionBody(uuid, "test"), "mobiloud"));
+        _client.SendAsync(AppFixture.PartnerRequest(HttpMethod.Post, "/heroku/resources", AppFixture.ProvisionBody(uuid, "test"), "mobiloud"));
 
     [Fact]
     public async Task DatabaseDown_Answers503WithRetryAfter_ThenRecoversWithoutRestart()
@@ -65,9 +63,44 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         _proxy.Restore();
         // Heroku retries the same provision; it succeeds once the database is back, exactly once.
-        await AppFixture.EventuallyAsync(async () => (await ProvisionAsync(during)).StatusCode == HttpStatusCode.OK, "provisioning to recover");
+        await Eventually(async () => (await ProvisionAsync(during)).StatusCode == HttpStatusCode.OK, "provisioning to recover");
         await using var db = new Data.AddonDbContext(new DbContextOptionsBuilder<Data.AddonDbContext>().UseNpgsql(_direct).Options);
         Assert.Equal(1, await db.Resources.CountAsync(r => r.Id == during));
+    }
+
+    [Fact]
+    public async Task DatabaseDown_EverySurfaceAnswers503InItsOwnShape_WithTheSameMessage()
+    {
+        const string message = "The service is briefly unavailable; nothing was changed. Please retry shortly.";
+        using var inference = await _client.SendAsync(AppFixture.PartnerRequest(HttpMethod.Post, "/heroku/resources",
+            AppFixture.ProvisionBody(Guid.NewGuid(), "cohere-rerank-3-5"), "inference"));
+        var key = (await inference.ExpectAsync(HttpStatusCode.OK)).GetProperty("config").GetProperty("INFERENCE_KEY").GetString();
+
+        _proxy.Cut();
+        var partner = AppFixture.PartnerRequest(HttpMethod.Post, "/heroku/resources", AppFixture.ProvisionBody(Guid.NewGuid(), "test"), "mobiloud");
+        var admin = new HttpRequestMessage(HttpMethod.Get, "/admin/resources");
+        admin.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminFixture.Token(Web.Admin.AdminRoles.Operator));
+        foreach (var (surface, request) in new[] { ("partner", partner), ("admin", admin) })
+        {
+            request.Headers.Add("X-Request-Id", "outage-" + surface);
+            using var response = await _client.SendAsync(request);
+            var body = await response.ExpectAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("5", response.Headers.RetryAfter!.ToString());
+            Assert.Equal((message, message), (body.GetProperty("message").GetString(), body.GetProperty("detail").GetString()));
+            Assert.Equal("outage-" + surface, body.GetProperty("requestId").GetString());
+        }
+
+        using var rerank = new HttpRequestMessage(HttpMethod.Post, "/v1/rerank")
+        {
+            Headers = { Authorization = new("Bearer", key) },
+            Content = System.Net.Http.Json.JsonContent.Create(new { model = "cohere-rerank-3-5", query = "q", documents = new[] { "d" } }),
+        };
+        using var v1 = await _client.SendAsync(rerank);
+        var error = await v1.ExpectAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("5", v1.Headers.RetryAfter!.ToString());
+        Assert.Equal("application/json", v1.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($$$"""{"error":{"code":503,"message":"{{{message}}}","type":"server_error"}}""", error.GetRawText());
     }
 
     /// <summary>What a PostgreSQL restart does to a warm pool: every idle connection is dead, and Npgsql only finds out on use.</summary>
@@ -90,7 +123,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await (await ProvisionAsync(uuid)).ExpectAsync(HttpStatusCode.OK); // not a 503: the dead connection was retried away
 
         await KillAppConnectionsAsync();
-        await (await _client.SendAsync(new AppFixture().Partner(HttpMethod.Delete, $"/heroku/resources/{uuid}", product: "mobiloud")))
+        await (await _client.SendAsync(AppFixture.PartnerRequest(HttpMethod.Delete, $"/heroku/resources/{uuid}", product: "mobiloud")))
             .ExpectAsync(HttpStatusCode.NoContent);
         await using var db = new Data.AddonDbContext(new DbContextOptionsBuilder<Data.AddonDbContext>().UseNpgsql(_direct).Options);
         Assert.Equal(1, await db.Resources.CountAsync(r => r.Id == uuid));

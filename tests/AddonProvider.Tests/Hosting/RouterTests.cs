@@ -1,8 +1,6 @@
 using System.Net;
 using AddonProvider.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,25 +51,45 @@ public sealed class GracefulShutdownTests
         var db = await server.CreateDatabaseAsync();
         await using var built = AppFixture.BuildApp(db, new Dictionary<string, string?> { ["role"] = "web" });
         var entered = new TaskCompletionSource();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         built.MapGet("/test/slow", async () =>
         {
             entered.SetResult();
-            await Task.Delay(1500); // deliberately ignores cancellation, like a handler mid-commit
+            await release.Task; // deliberately ignores cancellation, like a handler mid-commit
             return Results.Ok("finished");
         });
         await built.StartAsync();
-        var address = built.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var address = AppFixture.AddressOf(built);
+        using var client = new HttpClient { BaseAddress = address };
 
         var inFlight = client.GetAsync("/test/slow");
-        await entered.Task;
+        await Eventually(entered.Task, because: "the slow request to reach its handler");
         var stopping = built.StopAsync(); // what SIGTERM triggers
 
+        // Stopping has closed the listener while the request is still held: new connections are refused ...
+        await Eventually(async () => !await AcceptsConnectionsAsync(address), because: "the stopping server to refuse new connections");
+        Assert.False(stopping.IsCompleted, "the stop waits for the in-flight request");
+        Assert.False(inFlight.IsCompleted);
+        // ... and the held request, once its handler finishes, still gets its answer.
+        release.SetResult();
         var response = await inFlight;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("finished", await response.Content.ReadAsStringAsync());
         await stopping;
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => new HttpClient { Timeout = TimeSpan.FromSeconds(3) }.GetAsync(new Uri(new Uri(address), "/health/live")));
-        Assert.True(refused is HttpRequestException or TaskCanceledException, refused.ToString());
+        Assert.False(await AcceptsConnectionsAsync(address));
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(Uri address)
+    {
+        using var fresh = new HttpClient { Timeout = TimeSpan.FromSeconds(3) }; // a new connection, not the held one
+        try
+        {
+            using var response = await fresh.GetAsync(new Uri(address, "/health/live"));
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 }

@@ -57,8 +57,10 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
         Assert.Equal("150", response.Header("x-ratelimit-limit-requests"));
         Assert.Equal("149", response.Header("x-ratelimit-remaining-requests"));
         Assert.Equal("800000", response.Header("x-ratelimit-limit-tokens"));
-        var remainingTokens = long.Parse(response.Header("x-ratelimit-remaining-tokens"));
-        Assert.InRange(remainingTokens, 800_000 - 100 - 200, 800_000 - 100); // max_tokens plus the prompt estimate reserved
+        Assert.Equal("799982", response.Header("x-ratelimit-remaining-tokens")); // the reservation settled to the 18 tokens used
+        // Rebuilt from what was validated: nothing else reaches the model, and its cap is what we reserved.
+        Assert.Equal(["model", "messages", "temperature", "top_p", "tools", "tool_choice", "max_tokens"], sent.Body.Select(p => p.Key).ToArray());
+        Assert.Equal(100, sent.Body["max_tokens"]!.GetValue<int>());
 
         await using var db = app.Db();
         var usage = await db.InferenceUsageDays.SingleAsync(u => u.ResourceId == id);
@@ -103,21 +105,28 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
     public async Task Chat_Stream_ChunksArriveAsTheUpstreamSendsThem_WithKeepAlivesWhileItIsSilent()
     {
         var (_, key) = await app.KeyAsync("qwen3-235b");
-        using var response = await app.ChatAsync(key, SeedChat(stream: true, last: "slow"), HttpCompletionOption.ResponseHeadersRead);
+        // The upstream sends its first chunk, then stays silent until released.
+        using var response = await app.ChatAsync(key, SeedChat(stream: true, last: "hold"), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 
-        var lines = new List<(string Line, long Ms)>();
-        var clock = Stopwatch.StartNew();
-        while (await reader.ReadLineAsync() is { } line) lines.Add((line, clock.ElapsedMilliseconds));
+        async Task<List<string>> ReadUntilTwoKeepAlivesAsync()
+        {
+            var read = new List<string>();
+            while (read.Count(l => l == ": keep-alive") < 2)
+                read.Add(await reader.ReadLineAsync() ?? throw new InvalidOperationException($"the stream ended while the upstream was silent: {string.Join(" | ", read)}"));
+            return read;
+        }
+        var whileSilent = await Eventually(ReadUntilTwoKeepAlivesAsync(), because: "two keep-alives while the upstream is silent");
+        // We relayed the first chunk at once, then kept the line warm; nothing else came meanwhile.
+        var firstData = whileSilent.FindIndex(l => l.StartsWith("data: "));
+        Assert.True(firstData >= 0 && firstData < whileSilent.IndexOf(": keep-alive"), $"the first chunk was held back instead of relayed as it arrived: {string.Join(" | ", whileSilent)}");
+        Assert.Single(whileSilent, l => l.StartsWith("data: "));
 
-        var firstData = lines.First(l => l.Line.StartsWith("data: "));
-        var keepAlives = lines.Where(l => l.Line == ": keep-alive").ToList();
-        // The upstream pauses 2.5 s after its first chunk; we relay that chunk at once, then keep the line warm.
-        Assert.True(keepAlives.Count >= 2, string.Join(" | ", lines));
-        Assert.True(firstData.Ms < keepAlives[0].Ms, "the first chunk was held back instead of relayed as it arrived");
-        Assert.Equal("data: [DONE]", lines.Last(l => l.Line.Length > 0).Line);
-        Assert.Equal(FakeChatUpstream.Words.Length + 1, lines.Count(l => l.Line.StartsWith("data: ")));
+        app.Upstream.ReleaseHeld();
+        var lines = whileSilent.Concat((await reader.ReadToEndAsync()).Split('\n')).ToList();
+        Assert.Equal("data: [DONE]", lines.Last(l => l.Length > 0));
+        Assert.Equal(FakeChatUpstream.Words.Length + 1, lines.Count(l => l.StartsWith("data: ")));
     }
 
     [Fact]
@@ -147,9 +156,9 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
         var text = await (await app.ChatAsync(key, SeedChat(stream: true, last: "stall"))).Content.ReadAsStringAsync();
         Assert.Contains(": keep-alive", text);
         var data = text.Split('\n').Where(l => l.StartsWith("data: ")).Select(l => l[6..]).ToList();
-        Assert.Equal("[DONE]", data[^1]);
-        var error = JsonDocument.Parse(data[^2]).RootElement.GetProperty("error");
-        Assert.Equal((504, "server_error"), (error.GetProperty("code").GetInt32(), error.GetProperty("type").GetString()));
+        Assert.DoesNotContain("[DONE]", data); // one error event, then the stream closes
+        var error = JsonDocument.Parse(Assert.Single(data)).RootElement.GetProperty("error");
+        Assert.Equal((500, "server_error"), (error.GetProperty("code").GetInt32(), error.GetProperty("type").GetString()));
     }
 
     [Fact]
@@ -180,12 +189,12 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
     }
 
     [Fact]
-    public async Task Chat_UpstreamRefuses_Is400WithItsReason_AndFailureIs502WithoutInternals()
+    public async Task Chat_UpstreamRefuses_Is400WithItsReason_AndFailureIs500WithoutInternals()
     {
         var (id, key) = await app.KeyAsync("qwen3-235b");
         await (await app.ChatAsync(key, SeedChat(last: "fail-400"))).ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error",
             "The model qwen3-235b refused the request: messages[0].content is too long");
-        var message = await (await app.ChatAsync(key, SeedChat(last: "fail-500"))).ExpectInferenceErrorAsync(HttpStatusCode.BadGateway, "server_error");
+        var message = await (await app.ChatAsync(key, SeedChat(last: "fail-500"))).ExpectInferenceErrorAsync(HttpStatusCode.InternalServerError, "server_error");
         Assert.DoesNotContain("Secret.Internal", message);
 
         await using var db = app.Db();
@@ -201,7 +210,15 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
         { """{"model":"qwen3-235b","messages":[{"role":"robot","content":"hi"}]}""", "messages[0].role must be one of system, user, assistant, tool, developer" },
         { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"stream":"yes"}""", "stream must be a boolean" },
         { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"max_tokens":-1}""", "max_tokens must be a positive integer" },
-        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "temperature must be a number" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "temperature must be a number between 0 and 1" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"temperature":7}""", "temperature must be a number between 0 and 1" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"top_p":1.5}""", "top_p must be a number between 0 and 1" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"stop":[1]}""", "stop must be a string or an array of up to 4 strings" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"tool_choice":"auto"}""", "tool_choice auto needs tools" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"extended_thinking":{"enabled":true,"budget_tokens":10}}""", "extended_thinking.budget_tokens must be an integer of at least 1024" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"chat_template_kwargs":{"thinking":true}}""", "chat_template_kwargs is not a supported parameter of /v1/chat/completions" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"http://169.254.169.254/"}}]}]}""", "messages[0].content[0].type image_url is not supported: these models take text only" },
+        { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"max_tokens":10,"max_completion_tokens":0}""", "max_completion_tokens must be a positive integer" },
         { """{"model":"qwen3-235b","messages":[{"role":"user","content":"hi"}],"tools":{}}""", "tools must be an array of tool definitions" },
     };
 
@@ -222,5 +239,48 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
         var (_, rerankKey) = await app.KeyAsync("cohere-rerank-3-5");
         await (await app.ChatAsync(rerankKey, SeedChat("cohere-rerank-3-5"))).ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error",
             "cohere-rerank-3-5 is a rerank model; call /v1/rerank with it.");
+    }
+
+    [Fact]
+    public async Task Chat_RefusedParameters_NeverReachTheModel()
+    {
+        var (id, key) = await app.KeyAsync("qwen3-235b");
+        await (await app.ChatAsync(key, new { model = "qwen3-235b", messages = new[] { new { role = "user", content = "kwargs " + id } }, chat_template_kwargs = new { enable_thinking = true } }))
+            .ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error");
+        Assert.DoesNotContain(app.Upstream.Received, r => r.Body.ToJsonString().Contains("kwargs " + id));
+        await using var db = app.Db();
+        Assert.False(await db.InferenceRateEvents.AnyAsync(e => e.ResourceId == id));
+    }
+
+    [Fact]
+    public async Task Chat_ClientLeavesMidStream_CancelsTheUpstreamAndRecordsUsage()
+    {
+        var (id, key) = await app.KeyAsync("qwen3-235b");
+        var response = await app.ChatAsync(key, SeedChat(stream: true, last: "hold"), HttpCompletionOption.ResponseHeadersRead);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line && !line.StartsWith("data: ")) { }
+        response.Dispose(); // the client goes away after the first chunk
+
+        await AppFixture.EventuallyAsync(() => Task.FromResult(app.Upstream.Abandoned.Contains("hold")), "the upstream call to be cancelled");
+        await AppFixture.EventuallyAsync(async () =>
+        {
+            await using var db = app.Db();
+            return await db.InferenceUsageDays.AnyAsync(u => u.ResourceId == id && u.Requests == 1);
+        }, "the abandoned stream's usage to be recorded");
+    }
+
+    [Fact]
+    public async Task StandardKey_ProvisionedWithoutAModel_CallsAnyModelOfItsRegion_EachWithItsOwnWindow()
+    {
+        var (id, key) = await app.KeyAsync("standard"); // the Kimi K2.5 seed's `heroku addons:create heroku-inference:standard`
+        await (await app.ChatAsync(key, SeedChat("kimi-k2-5"))).ExpectAsync(HttpStatusCode.OK);
+        await (await app.ChatAsync(key, SeedChat("qwen3-235b"))).ExpectAsync(HttpStatusCode.OK);
+        await (await app.RerankAsync(key, new { model = "cohere-rerank-3-5", query = "scale dynos", documents = new[] { "scale your dynos", "bake bread" } })).ExpectAsync(HttpStatusCode.OK);
+        await (await app.ChatAsync(key, new { messages = new[] { new { role = "user", content = "hi" } } }))
+            .ExpectInferenceErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", "model is required");
+
+        await using var db = app.Db();
+        Assert.Equal(["cohere-rerank-3-5", "kimi-k2-5", "qwen3-235b"],
+            await db.InferenceRateEvents.Where(e => e.ResourceId == id).Select(e => e.ModelId).Distinct().OrderBy(m => m).ToListAsync());
     }
 }

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using AddonProvider.Tests.Infrastructure;
 
 namespace AddonProvider.Tests.Inference;
@@ -40,6 +42,23 @@ public class InferenceFixture : AppFixture
     {
         var (id, body) = await ProvisionOkAsync("inference", plan, options, region);
         return (id, body.GetProperty("config").GetProperty("INFERENCE_KEY").GetString()!);
+    }
+
+    /// <summary>
+    /// Rotates the resource's key the way a customer does (the dashboard's Rotate, confirmed) and returns the new key,
+    /// revealed on the dashboard. The old key keeps working for CREDENTIAL_OVERLAP.
+    /// </summary>
+    public async Task<string> RotateKeyAsync(Guid resourceId)
+    {
+        using var client = await SsoLoginAsync(resourceId);
+        var page = $"/dashboard/{resourceId}/inference";
+        using (var rotated = await PostFormAsync(client, $"{page}/rotate", $"{page}/rotate", new Dictionary<string, string>()))
+            Assert.True(rotated.StatusCode == HttpStatusCode.Redirect, $"rotate answered {(int)rotated.StatusCode}: {await rotated.Content.ReadAsStringAsync()}");
+        using var revealed = await PostFormAsync(client, page, $"{page}/reveal", new Dictionary<string, string>());
+        var html = await revealed.Content.ReadAsStringAsync();
+        var key = WebUtility.HtmlDecode(Regex.Match(html, "<code id=\"key-value\">([^<]+)</code>").Groups[1].Value);
+        Assert.True(key.StartsWith("inf-", StringComparison.Ordinal), $"no key revealed on the dashboard: {html}");
+        return key;
     }
 
     public static HttpRequestMessage Call(string? key, string path, object? body)

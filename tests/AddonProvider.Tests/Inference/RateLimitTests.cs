@@ -42,7 +42,7 @@ public sealed class RateLimitTests(ScaledLimitsFixture app) : IClassFixture<Scal
     public async Task RotatedKey_SharesItsResourcesBudget_AndOtherModelsHaveTheirOwn()
     {
         var (id, oldKey) = await app.KeyAsync("standard", options: new { model = "cohere-rerank-3-5" });
-        var newKey = await InferenceKeysTestData.AddKeyAsync(app, id);
+        var newKey = await app.RotateKeyAsync(id);
         for (var i = 0; i < 3; i++) await (await app.RerankAsync(oldKey, Rerank)).ExpectAsync(HttpStatusCode.OK);
         for (var i = 0; i < 2; i++) await (await app.RerankAsync(newKey, Rerank)).ExpectAsync(HttpStatusCode.OK);
 
@@ -61,7 +61,8 @@ public sealed class RateLimitTests(ScaledLimitsFixture app) : IClassFixture<Scal
         var (id, key) = await app.KeyAsync("qwen3-235b");
         // A streams until released, holding its 10,000-token reservation of the 16,000 meanwhile.
         var slow = app.ChatAsync(key, Chat(10_000, "hold", stream: true));
-        await WaitUntilAsync(async () => { await using var db = app.Db(); return await db.InferenceRateEvents.AnyAsync(e => e.ResourceId == id); });
+        await Eventually(async () => { await using var db = app.Db(); return await db.InferenceRateEvents.AnyAsync(e => e.ResourceId == id); },
+            because: "the held chat request's token reservation to be recorded");
 
         using (var refused = await app.ChatAsync(key, Chat(10_000)))
         {
@@ -81,10 +82,5 @@ public sealed class RateLimitTests(ScaledLimitsFixture app) : IClassFixture<Scal
 
         await using var check = app.Db();
         Assert.Equal([18, 18], await check.InferenceRateEvents.Where(e => e.ResourceId == id).OrderBy(e => e.Id).Select(e => e.Tokens).ToListAsync());
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100 && !await condition(); i++) await Task.Delay(50);
     }
 }

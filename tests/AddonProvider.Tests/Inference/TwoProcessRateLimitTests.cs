@@ -90,20 +90,27 @@ public sealed class TwoProcessRateLimitTests(InferenceFixture app, ITestOutputHe
             process.BeginErrorReadLine();
 
             var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
-            for (var i = 0; i < 300; i++)
+            try
             {
-                if (process.HasExited)
-                    throw new InvalidOperationException($"the server process exited with {process.ExitCode}: {string.Join("\n", output.TakeLast(30))}");
-                try
+                await Eventually(async () =>
                 {
-                    using var live = await server.Client.GetAsync("/health/live");
-                    if (live.IsSuccessStatusCode) return server;
-                }
-                catch (HttpRequestException) { }
-                await Task.Delay(100);
+                    if (process.HasExited)
+                        throw new InvalidOperationException($"the server process exited with {process.ExitCode}: {string.Join("\n", output.TakeLast(30))}");
+                    try
+                    {
+                        using var live = await server.Client.GetAsync("/health/live");
+                        return live.IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException) { return false; }
+                }, because: $"the server process on port {port} to answer /health/live", timeout: TimeSpan.FromSeconds(90), // a cold start on a busy 2-core box
+                    state: () => Task.FromResult(string.Join("\n", output.TakeLast(30))));
+                return server;
             }
-            await server.DisposeAsync();
-            throw new TimeoutException("the server process did not start within 30 s");
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
 
         public async ValueTask DisposeAsync()

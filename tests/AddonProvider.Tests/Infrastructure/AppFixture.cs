@@ -5,6 +5,7 @@ using System.Text.Json;
 using AddonProvider.Data;
 using AddonProvider.Web;
 using AddonProvider.Web.Provisioning;
+using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -52,9 +53,13 @@ public partial class AppFixture : IAsyncLifetime
         _app = BuildApp(ConnectionString, Settings, configureServices: ConfigureServices, clock: Clock);
         ConfigureApp(_app);
         await _app.StartAsync();
-        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        BaseAddress = AddressOf(_app);
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
+
+    /// <summary>Where a started instance listens (it was given port 0).</summary>
+    public static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public static WebApplication BuildApp(string connectionString, IDictionary<string, string?> settings, string environment = "Development",
         Action<IServiceCollection>? configureServices = null, TimeProvider? clock = null)
@@ -77,21 +82,6 @@ public partial class AppFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
-    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 30) =>
-        EventuallyAsync(condition, () => Task.FromResult(what), timeoutSeconds);
-
-    /// <summary>As above; <paramref name="describe"/> runs at the timeout, so the failure shows the state then.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<Task<string>> describe, int timeoutSeconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeoutSeconds}s waiting for: {await describe()}");
-            await Task.Delay(100);
-        }
-    }
-
     public virtual async Task DisposeAsync()
     {
         Client?.Dispose();
@@ -104,9 +94,19 @@ public partial class AppFixture : IAsyncLifetime
 
     public AddonDbContext Db() => new(new DbContextOptionsBuilder<AddonDbContext>().UseNpgsql(ConnectionString).Options);
 
+    /// <summary>Opens a secret the app stored encrypted (a row read with <see cref="Db"/>), with the app's own key.</summary>
+    public string Decrypt(string ciphertext) => App.Services.GetRequiredService<SecretBox>().Decrypt(ciphertext);
+
+    /// <summary>The keyed hash under which the app stores a credential it looks up by value (an inference key).</summary>
+    public byte[] LookupHash(string secret) => App.Services.GetRequiredService<SecretBox>().LookupHash(secret);
+
     public static string DevPassword(string product) => AddonCredentials.DevPassword(product);
 
-    public HttpRequestMessage Partner(HttpMethod method, string path, object? body = null, string? product = null, string? password = null)
+    public HttpRequestMessage Partner(HttpMethod method, string path, object? body = null, string? product = null, string? password = null) =>
+        PartnerRequest(method, path, body, product, password);
+
+    /// <summary>A Partner API request as Heroku sends it, Basic auth with the product's (development) password unless told otherwise.</summary>
+    public static HttpRequestMessage PartnerRequest(HttpMethod method, string path, object? body = null, string? product = null, string? password = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (product is not null)

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AddonProvider.Data.Entities;
 using AddonProvider.Simulator;
+using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,8 +52,10 @@ public class HerokuFixture : AppFixture
 
     public override async Task InitializeAsync()
     {
-        // The provider's URL is only needed for SSO links, which these tests don't follow.
-        Simulator = await HerokuSimulator.StartAsync("http://127.0.0.1:0", "http://127.0.0.1:1");
+        // The provider's URL is only needed for SSO links, which these tests don't follow. Heroku issues the OAuth
+        // client secret the app is configured with: the simulator asks the app's settings when a token is requested.
+        Simulator = await HerokuSimulator.StartAsync("http://127.0.0.1:0", "http://127.0.0.1:1",
+            oauthSecret: product => App.Services.GetRequiredService<AddonCredentials>().For(product)!.OAuthClientSecret);
         await base.InitializeAsync();
     }
 
@@ -63,7 +66,9 @@ public class HerokuFixture : AppFixture
             await using var db = Db();
             var outbox = await db.Outbox.AsNoTracking().OrderBy(m => m.Id).Select(m => $"{m.Id} {m.Kind} {m.Argument} created={m.CreatedAt:O} dispatched={m.DispatchedAt:O}").ToListAsync();
             var jobs = await db.Database.SqlQueryRaw<string>("SELECT id || ' ' || statename || ' ' || coalesce(invocationdata::text,'') || ' ' || createdat AS \"Value\" FROM hangfire.job ORDER BY id").ToListAsync();
-            await File.WriteAllLinesAsync(Path.Combine(dir, GetType().Name + ".log"),
+            // Several test classes share this fixture type (one instance each): the database name tells their logs apart.
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database;
+            await File.WriteAllLinesAsync(Path.Combine(dir, $"{GetType().Name}-{database}.log"),
                 Logs.Where(l => !l.StartsWith("Trace") && !l.StartsWith("Debug")).Concat(["== outbox"]).Concat(outbox).Concat(["== jobs"]).Concat(jobs));
         }
         await base.DisposeAsync();
@@ -89,8 +94,8 @@ public class HerokuFixture : AppFixture
         return (await db.Resources.AsNoTracking().SingleAsync(r => r.Id == id)).State;
     }
 
-    public Task WaitForStateAsync(Guid id, ResourceState state, int timeoutSeconds = 20) =>
-        EventuallyAsync(async () => await StateAsync(id) == state, $"resource {id} to become {state}", timeoutSeconds);
+    public Task WaitForStateAsync(Guid id, ResourceState state, TimeSpan? timeout = null) =>
+        Eventually(async () => await StateAsync(id) == state, $"resource {id} to become {state}", timeout);
 
     /// <summary>
     /// Provisions with a grant and waits until the tokens are stored and the first owner-email read is done, so no
@@ -101,7 +106,7 @@ public class HerokuFixture : AppFixture
         var id = Guid.NewGuid();
         using var response = await ProvisionWithGrantAsync(product, plan, id);
         Assert.True(response.IsSuccessStatusCode, $"provision {product}:{plan} answered {(int)response.StatusCode}");
-        await EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = Db();
             return await db.Resources.AnyAsync(r => r.Id == id && r.OwnerEmailRefreshedAt != null);
@@ -112,24 +117,9 @@ public class HerokuFixture : AppFixture
     /// <summary>The highest sequence number the simulated Heroku has handed out so far (0 before any call).</summary>
     public long LastCallSeq => Heroku.Calls.Select(c => c.Seq).DefaultIfEmpty(0).Max();
 
-    /// <summary>
-    /// Hangfire's jobs of <paramref name="kind"/> for <paramref name="argument"/>, oldest first, as "state|reason":
-    /// the reason of a retry names the exception that failed the attempt.
-    /// </summary>
-    public async Task<List<string>> HangfireJobsAsync(string kind, string argument)
-    {
-        await using var db = Db();
-        // A job being created has no state name yet: coalesce, or the whole line would be NULL.
-        return await db.Database.SqlQuery<string>($"""
-            SELECT coalesce(j.statename, '') || '|' || coalesce(s.reason, '') AS "Value"
-            FROM hangfire.job j LEFT JOIN hangfire.state s ON s.id = j.stateid
-            WHERE position({kind} in j.arguments::text) > 0 AND position({argument} in j.arguments::text) > 0 ORDER BY j.id
-            """).ToListAsync();
-    }
-
     /// <summary>Waits until the simulated Heroku has recorded a call matching <paramref name="match"/>.</summary>
-    public Task WaitForCallAsync(Func<RecordedCall, bool> match, string what, int timeoutSeconds = 20) =>
-        EventuallyAsync(() => Task.FromResult(Heroku.Calls.Any(match)), what, timeoutSeconds);
+    public Task WaitForCallAsync(Func<RecordedCall, bool> match, string what, TimeSpan? timeout = null) =>
+        Eventually(() => Heroku.Calls.Any(match), what, timeout);
 }
 
 /// <summary>Keeps every formatted log line (with its exception) so tests can look for leaked secrets.</summary>

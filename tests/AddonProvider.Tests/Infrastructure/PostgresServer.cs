@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using AddonProvider.Migrations;
 using Npgsql;
 
@@ -69,65 +66,23 @@ public sealed class PostgresServer
 
     private static async Task<PostgresServer> StartLocalClusterAsync()
     {
-        var bin = FindPostgresBin() ?? throw new InvalidOperationException(
-            "PostgreSQL is needed for the tests and none was found. Either set ADDONPROVIDER_TEST_DB=postgres://user:pass@host:port/db, " +
-            "or install the server binaries (`sudo apt-get install -y postgresql`), or run ./dev.sh test, which installs them.");
+        if (PostgresCluster.FindBin() is null)
+            throw new InvalidOperationException(
+                "PostgreSQL is needed for the tests and none was found. Either set ADDONPROVIDER_TEST_DB=postgres://user:pass@host:port/db, " +
+                "or install the server binaries (`sudo apt-get install -y postgresql`), or run ./dev.sh test, which installs them.");
 
         var port = FreePort();
-        var data = Path.Combine(Path.GetTempPath(), $"addonprovider-test-pg-{Environment.ProcessId}-{port}");
-        var asRoot = Environment.UserName == "root";
-        Directory.CreateDirectory(data);
-        if (asRoot) await RunAsync("chown", "postgres:postgres", data); // initdb and postgres refuse to run as root
-
-        await RunPgAsync(asRoot, Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-        await RunPgAsync(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-l", Path.Combine(data, "log"), "-w",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
-
-        var admin = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres" }.ConnectionString;
-        return new PostgresServer(admin, async () =>
+        var cluster = await PostgresCluster.CreateAsync(Path.Combine(Path.GetTempPath(), $"addonprovider-test-pg-{Environment.ProcessId}-{port}"), port,
+            noSync: true, "fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300");
+        await cluster.StartAsync();
+        return new PostgresServer(cluster.AdminConnectionString, async () =>
         {
-            await RunPgAsync(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop");
-            Directory.Delete(data, recursive: true);
+            await cluster.StopAsync("immediate");
+            cluster.Delete();
         });
     }
 
-    private static string? FindPostgresBin()
-    {
-        if (Directory.Exists("/usr/lib/postgresql"))
-        {
-            var newest = Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "initdb")))
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
-                .FirstOrDefault();
-            if (newest is not null) return newest;
-        }
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
-            .FirstOrDefault(p => File.Exists(Path.Combine(p, "initdb")) && File.Exists(Path.Combine(p, "pg_ctl")));
-        return onPath;
-    }
-
-    private static Task RunPgAsync(bool asRoot, string file, params string[] args) =>
-        asRoot ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);
-
-    private static async Task RunAsync(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {await stderr}{await stdout}");
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    public static int FreePort() => PostgresCluster.FreePort();
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

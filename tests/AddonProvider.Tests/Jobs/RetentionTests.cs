@@ -6,9 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Tests.Jobs;
 
-public sealed class RetentionFixture : HerokuFixture;
-
-public sealed class RetentionTests(RetentionFixture app) : IClassFixture<RetentionFixture>
+public sealed class RetentionTests(HerokuFixture app) : IClassFixture<HerokuFixture>
 {
     [Fact]
     public async Task Purge_AfterTheRetentionPeriod_DeletesEveryDependentRowAndLeavesATombstone()

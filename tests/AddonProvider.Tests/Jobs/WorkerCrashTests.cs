@@ -80,7 +80,7 @@ public sealed class WorkerCrashTests(TwoWorkersFixture app) : IClassFixture<TwoW
         var id = Guid.NewGuid();
         app.Heroku.HoldNext($"/addons/{id}/config"); // the job stops mid-way, inside the config PATCH
         await (await app.ProvisionWithGrantAsync("kafkacluster", "free", id)).ExpectAsync(HttpStatusCode.Accepted);
-        await app.WaitForCallAsync(c => c.Path == $"/addons/{id}/config" && c.Status == 0, "a worker to be inside the config PATCH", timeoutSeconds: 60);
+        await app.WaitForCallAsync(c => c.Path == $"/addons/{id}/config" && c.Status == 0, "a worker to be inside the config PATCH", timeout: TimeSpan.FromSeconds(60));
 
         var held = app.Heroku.CallsFor(id).Single(c => c.Method == "PATCH");
         var victim = app.Workers.Single(w => w.Id == Pid(held));
@@ -89,7 +89,7 @@ public sealed class WorkerCrashTests(TwoWorkersFixture app) : IClassFixture<TwoW
         await victim.WaitForExitAsync();
         Assert.Equal(ResourceState.Provisioning, await app.StateAsync(id));
 
-        await app.WaitForStateAsync(id, ResourceState.Provisioned, timeoutSeconds: 60);
+        await app.WaitForStateAsync(id, ResourceState.Provisioned, timeout: TimeSpan.FromSeconds(60));
         var calls = app.Heroku.CallsFor(id).Where(c => c.Method != "GET").ToList();
         Assert.Equal(499, calls[0].Status); // the killed worker never got its answer
         var patch = calls.Single(c => c.Method == "PATCH" && c.Status == 200);

@@ -9,9 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Tests.Kafka;
 
-public sealed class AsyncKafkaFixture : HerokuFixture;
-
-public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassFixture<AsyncKafkaFixture>
+public sealed class AsyncKafkaProvisioningTests(HerokuFixture app) : IClassFixture<HerokuFixture>
 {
     private List<Simulator.RecordedCall> PlatformCalls(Guid id) =>
         app.Heroku.CallsFor(id).Where(c => c.Path.StartsWith("/addons/")).ToList();
@@ -47,7 +45,8 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
         await using var db = app.Db();
         var credential = await db.Credentials.SingleAsync(c => c.ResourceId == id);
         var config = app.Heroku.Addons[id].Config;
-        Assert.Equal(["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_SASL_METHOD", "KAFKACLUSTER_USERNAME"], config.Keys.Order());
+        Assert.Equal(["KAFKACLUSTER_BROKERS", "KAFKACLUSTER_PASSWORD", "KAFKACLUSTER_PREFIX", "KAFKACLUSTER_SASL_METHOD", "KAFKACLUSTER_USERNAME"], config.Keys.Order());
+        Assert.Equal($"{id:N}.", config["KAFKACLUSTER_PREFIX"]);
         Assert.Equal(credential.Username, config["KAFKACLUSTER_USERNAME"]);
         Assert.True(config["KAFKACLUSTER_PASSWORD"].Length >= 32);
         Assert.Equal(credential.Username, (await db.KafkaUsers.SingleAsync(u => u.ResourceId == id)).Username);
@@ -60,7 +59,7 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
         Assert.Equal(config["KAFKACLUSTER_PASSWORD"], after.GetProperty("config").GetProperty("KAFKACLUSTER_PASSWORD").GetString());
         // A deprovision removes the cluster user as well.
         await (await app.DeprovisionAsync("kafkacluster", id)).ExpectAsync(HttpStatusCode.NoContent);
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var cleaned = app.Db();
             return !await cleaned.KafkaUsers.AnyAsync(u => u.ResourceId == id) && !await cleaned.KafkaAcls.AnyAsync(a => a.ResourceId == id);
@@ -92,7 +91,7 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
         await (await app.ProvisionWithGrantAsync("kafkacluster", "starter", id)).ExpectAsync(HttpStatusCode.Accepted);
         await app.WaitForStateAsync(id, ResourceState.Provisioned);
         await using var db = app.Db();
-        await AppFixture.EventuallyAsync(async () => (await db.Resources.AsNoTracking().SingleAsync(r => r.Id == id)).OwnerEmail is not null,
+        await Eventually(async () => (await db.Resources.AsNoTracking().SingleAsync(r => r.Id == id)).OwnerEmail is not null,
             "the owner-email job to have finished too");
         async Task<string> SnapshotAsync() => JsonSerializer.Serialize(new
         {
@@ -125,13 +124,13 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
 
         // The exchange finishes; the finishing job, even when run (by a sweep, say), finds the resource gone.
         await app.WaitForCallAsync(c => c.ResourceIs(id, app.Heroku) && c.GrantType == "authorization_code" && c.Status == 200, "the exchange to finish");
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return await db.HerokuTokens.AnyAsync(t => t.ResourceId == id && t.AccessTokenCiphertext != null);
         }, "the tokens to be stored");
         await app.RunJobAsync(KafkaJobKinds.FinishProvisioning, id.ToString());
-        await Task.Delay(1000);
+        await app.WaitForJobsToFinishAsync(id.ToString()); // and whatever the exchange queued has run too
 
         Assert.Empty(LifecycleCalls(id));
         Assert.Equal(ResourceState.Deprovisioned, await app.StateAsync(id));
@@ -159,7 +158,7 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
     public async Task PlanChange_ReappliesQuotasThroughAJob()
     {
         var (id, _) = await app.ProvisionOkAsync("kafkacluster", "free"); // no grant: synchronous, set up by a job
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return await db.KafkaQuotas.AnyAsync(q => q.ResourceId == id && q.PlanSlug == "free")
@@ -167,7 +166,7 @@ public sealed class AsyncKafkaProvisioningTests(AsyncKafkaFixture app) : IClassF
         }, "the synchronous cluster's user and quotas");
 
         await (await app.ChangePlanAsync("kafkacluster", id, "basic-0")).ExpectAsync(HttpStatusCode.OK);
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return await db.KafkaQuotas.AnyAsync(q => q.ResourceId == id && q.PlanSlug == "basic-0" && q.ProduceKbps == 64 && q.ConsumeKbps == 256);

@@ -28,7 +28,7 @@ public sealed class KafkaSweepFixture : HerokuFixture
     {
         await base.InitializeAsync();
         var storage = App.Services.GetRequiredService<JobStorage>();
-        await EventuallyAsync(() =>
+        await Eventually(() =>
         {
             using var connection = storage.GetConnection();
             return Task.FromResult(connection.GetRecurringJobs().Any(j => j.Id == KafkaJobKinds.SweepProvisioning));
@@ -62,7 +62,7 @@ public sealed class KafkaSweepTests(KafkaSweepFixture app) : IClassFixture<Kafka
         var id = Guid.NewGuid();
         if (refuseGrant) app.Heroku.FailNext(400, count: 1, pathContains: "/oauth/token");
         await (await app.ProvisionWithGrantAsync("kafkacluster", "free", id)).ExpectAsync(HttpStatusCode.Accepted);
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return await db.AuditLog.AnyAsync(a => a.ResourceId == id && (a.Action == "oauth_grant_rejected" || a.Action == "oauth_grant_expired"));
@@ -73,9 +73,10 @@ public sealed class KafkaSweepTests(KafkaSweepFixture app) : IClassFixture<Kafka
 
     /// <summary>Waits until Hangfire's latest job for the resource has run (succeeded, or failed into a retry).</summary>
     private Task WaitForJobRunAsync(Guid id, int jobs) =>
-        AppFixture.EventuallyAsync(async () =>
+        Eventually(async () =>
             (await app.HangfireJobsAsync(KafkaJobKinds.FinishProvisioning, id.ToString())) is var states && states.Count >= jobs && states[^1].Split('|')[0] is "Succeeded" or "Scheduled",
-            async () => $"job {jobs} for {id} to have run; jobs: {string.Join("; ", await app.HangfireJobsAsync(KafkaJobKinds.FinishProvisioning, id.ToString()))}");
+            because: $"finishing job {jobs} for {id} to have run",
+            state: async () => $"jobs: {string.Join("; ", await app.HangfireJobsAsync(KafkaJobKinds.FinishProvisioning, id.ToString()))}");
 
     private async Task<string> SnapshotAsync(params Guid[] ids)
     {

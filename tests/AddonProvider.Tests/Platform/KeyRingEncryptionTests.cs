@@ -7,8 +7,6 @@ using AddonProvider.Web.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,7 +34,7 @@ public sealed class KeyRingEncryptionTests(AppFixture app) : IClassFixture<AppFi
             Assert.StartsWith("v1.", sealedSecret);
 
             // The sealed element is the key's secret, and SECRETS_KEY opens it.
-            var opened = XElement.Parse(app.App.Services.GetRequiredService<SecretBox>().Decrypt(sealedSecret));
+            var opened = XElement.Parse(app.Decrypt(sealedSecret));
             Assert.Equal("masterKey", opened.Name.LocalName);
             var masterKey = opened.Descendants().Single(e => e.Name.LocalName == "value").Value;
             Assert.True(Convert.FromBase64String(masterKey).Length >= 32);
@@ -195,6 +193,6 @@ internal static class KeyRing
     public static HttpClient Client(WebApplication instance, CookieContainer cookies) =>
         new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false, UseCookies = true })
         {
-            BaseAddress = new Uri(instance.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()),
+            BaseAddress = AppFixture.AddressOf(instance),
         };
 }

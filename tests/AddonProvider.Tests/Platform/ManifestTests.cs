@@ -12,7 +12,7 @@ public sealed class ManifestTests
 {
     private static JsonObject Manifest(string product, Dictionary<string, string?>? env = null)
     {
-        var settings = new Settings(new ConfigurationBuilder().AddInMemoryCollection(env ?? []).Build(), isProduction: false);
+        var settings = new Settings(new ConfigurationBuilder().AddInMemoryCollection(env ?? []).Build(), Microsoft.Extensions.Hosting.Environments.Development);
         var info = AddonProviderApp.Products.Single(p => p.Id == product);
         return Manifests.For(info, AddonCredentials.From(settings, AddonProviderApp.Products), PublicUrls.From(settings), devPort: 5000);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using AddonProvider.Tests.Infrastructure;
+using AddonProvider.Web.Configuration;
 
 namespace AddonProvider.Tests.Platform;
 
@@ -74,5 +75,54 @@ public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var response = await app.Client.GetAsync("/no/such/route");
         await response.ExpectProblemAsync(HttpStatusCode.NotFound, "Not Found");
+    }
+
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Prodution")] // a typo is not Development either
+    public async Task AnyEnvironmentButDevelopment_WithoutSecrets_RefusesToStart_NamingTheVariable(string environment)
+    {
+        // Only the database is given: every secret would fall back to its public development value if anything did.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var built = AppFixture.BuildApp(app.ConnectionString, new Dictionary<string, string?>(), environment: environment);
+            await built.StartAsync();
+        });
+        Assert.Matches($@"^[A-Z_]+ is required in {environment} ", error.Message);
+    }
+
+    [Theory]
+    [InlineData("ADDON_MOBILOUD_PASSWORD", "dev-mobiloud-password-not-for-production", "ADDON_MOBILOUD_PASSWORD holds the development value; set a real secret in Staging")]
+    [InlineData("SECRETS_KEY", null, "SECRETS_KEY is required in Staging")]
+    public async Task Staging_RefusesMissingOrDevSecrets_LikeProduction(string variable, string? value, string message)
+    {
+        var settings = ProductionSettings();
+        settings[variable] = value;
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var built = AppFixture.BuildApp(app.ConnectionString, settings, environment: "Staging");
+            await built.StartAsync();
+        });
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public async Task Staging_StartsWithRealSecrets()
+    {
+        await using var built = AppFixture.BuildApp(app.ConnectionString, ProductionSettings(), environment: "Staging");
+        await built.StartAsync();
+        await built.StopAsync();
+    }
+
+    [Fact]
+    public void Environment_IsProductionUnlessGiven_AndNeverDevelopmentOnADyno()
+    {
+        Assert.Equal("Production", HostEnvironment.Resolve([], _ => null));
+        Assert.Equal("Staging", HostEnvironment.Resolve([], v => v == "ASPNETCORE_ENVIRONMENT" ? "Staging" : null));
+        Assert.Equal("Development", HostEnvironment.Resolve(["--environment", "Development"], _ => null));
+        Assert.Equal("Production", HostEnvironment.Resolve([], v => v == "DYNO" ? "web.1" : null));
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            HostEnvironment.Resolve([], v => v switch { "DYNO" => "web.1", "ASPNETCORE_ENVIRONMENT" => "Development", _ => null }));
+        Assert.Contains("Development on the Heroku dyno web.1", refused.Message);
     }
 }

@@ -5,7 +5,6 @@ using AddonProvider.Data.Entities;
 using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Web.Security;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace AddonProvider.Tests.Security;
@@ -143,15 +142,23 @@ public sealed class FanOutTests(AdminFixture app) : IClassFixture<AdminFixture>
         var id = await PublishAsync(new { resourceIds = new[] { target.Id } }, title: "Banner advisory");
         Assert.Empty(await app.RunJobsAsync());
 
-        await using var scope = app.App.Services.CreateAsyncScope();
-        var notices = scope.ServiceProvider.GetRequiredService<SecurityNotices>();
-        Assert.Equal("Banner advisory", Assert.Single(await notices.UnacknowledgedAsync(target.Id, default)).Title);
-        Assert.Empty(await notices.UnacknowledgedAsync(bystander.Id, default));
-        Assert.False(await notices.AcknowledgeAsync(bystander.Id, id, "heroku-user:x", default));
+        // Two users of the affected app, and one of another app, each with their own dashboard session.
+        var first = await app.SsoLoginAsync(target.Id, userId: "u1");
+        var second = await app.SsoLoginAsync(target.Id, userId: "u2");
+        var other = await app.SsoLoginAsync(bystander.Id, userId: "x");
+        var page = $"/dashboard/{target.Id}/security/report";
+        var otherPage = $"/dashboard/{bystander.Id}/security/report";
+        Assert.Contains("Security advisory: Banner advisory", await first.GetStringAsync(page));
+        Assert.DoesNotContain("data-advisory", await other.GetStringAsync(otherPage));
+        using (var foreign = await AppFixture.PostFormAsync(other, otherPage, $"/dashboard/{bystander.Id}/security/advisories/{id}/acknowledge", new Dictionary<string, string>()))
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
 
-        Assert.True(await notices.AcknowledgeAsync(target.Id, id, "heroku-user:u1", default));
-        Assert.True(await notices.AcknowledgeAsync(target.Id, id, "heroku-user:u2", default));
-        Assert.Empty(await notices.UnacknowledgedAsync(target.Id, default));
+        // The first acknowledgement counts; a second one (another user) is accepted and changes nothing.
+        foreach (var user in new[] { first, second })
+            using (var ack = await AppFixture.PostFormAsync(user, page, $"/dashboard/{target.Id}/security/advisories/{id}/acknowledge", new Dictionary<string, string>()))
+                Assert.Equal(HttpStatusCode.Redirect, ack.StatusCode);
+        Assert.DoesNotContain("data-advisory", await first.GetStringAsync(page));
+        Assert.DoesNotContain("data-advisory", await second.GetStringAsync(page));
         await using var db = app.Db();
         Assert.Equal("heroku-user:u1", (await db.AdvisoryTargets.SingleAsync(t => t.AdvisoryId == id)).AcknowledgedBy);
     }
@@ -185,14 +192,20 @@ public sealed class FanOutTests(AdminFixture app) : IClassFixture<AdminFixture>
     {
         var resource = await app.ResourceAsync("kafkacluster", "starter", "us", Email("reporter-owner"));
         var reporter = Email("reporter");
-        await using var scope = app.App.Services.CreateAsyncScope();
-        var reports = scope.ServiceProvider.GetRequiredService<SecurityReportService>();
-        var missing = await reports.SubmitAsync(resource.Id, new Reporter(null, "heroku-user-unverified"), new ReportInput("something", null, null), default);
-        Assert.Contains("reporterEmail", missing.Failure!.Message);
-        // The session's SSO-verified email (the dashboard passes it) is where replies go.
-        var submitted = await reports.SubmitAsync(resource.Id, new Reporter(reporter, "heroku-user:u1"), new ReportInput("I can read another tenant's topic.", null, "Rita"), default);
-        Assert.True(submitted.Value!.ReporterEmailVerified);
-        var reportId = submitted.Value!.Id;
+        // Filed from the customer's dashboard (a verified session: replies go to its SSO-verified email); without a
+        // usable email address to answer to, it is refused.
+        var customer = await app.SsoLoginAsync(resource.Id, email: reporter);
+        var form = $"/dashboard/{resource.Id}/security/report";
+        using (var missing = await AppFixture.PostFormAsync(customer, form, form, new Dictionary<string, string> { ["text"] = "something", ["reporter_email"] = "not an email" }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
+            Assert.Contains("Your email is required", await missing.Content.ReadAsStringAsync());
+        }
+        using var submitted = await AppFixture.PostFormAsync(customer, form, form,
+            new Dictionary<string, string> { ["text"] = "I can read another tenant's topic.", ["reporter_email"] = reporter, ["reporter_name"] = "Rita" });
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        var received = submitted.Headers.Location!.OriginalString;
+        var reportId = Guid.Parse(received[(received.LastIndexOf('/') + 1)..]);
 
         using (var list = await app.SendAsync(HttpMethod.Get, $"/admin/security-reports?status=new&resourceId={resource.Id}"))
             Assert.Equal(reportId, (await list.ExpectAsync(HttpStatusCode.OK)).GetProperty("items")[0].GetProperty("id").GetGuid());

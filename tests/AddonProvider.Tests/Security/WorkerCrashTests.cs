@@ -13,7 +13,7 @@ public sealed class WorkerCrashFixture : AdminFixture
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["MAIL_MAX_ATTEMPTS"] = "5" };
 
     /// <summary>The real worker: `dotnet AddonProvider.Web.dll --role worker` on this fixture's database, one job at a time.</summary>
-    public Process StartWorker(StringBuilder log)
+    public WorkerProcess StartWorker(StringBuilder log)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "AddonProvider.Web.dll");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -40,7 +40,24 @@ public sealed class WorkerCrashFixture : AdminFixture
         process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
+        return new WorkerProcess(process);
+    }
+}
+
+/// <summary>A worker process that is killed (SIGKILL) when disposed, so a test that fails midway leaves none running.</summary>
+public sealed class WorkerProcess(Process process) : IAsyncDisposable
+{
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
     }
 }
 
@@ -69,26 +86,19 @@ public sealed class WorkerCrashTests(WorkerCrashFixture app) : IClassFixture<Wor
             .ToDictionaryAsync(g => g.Key, g => g.Count());
     }
 
-    private async Task<SmtpListener.Message?> WaitHeldAsync(StringBuilder log)
-    {
-        var held = app.Smtp.Held.Task;
-        if (await Task.WhenAny(held, Task.Delay(TimeSpan.FromSeconds(90))) != held)
-            Assert.Fail($"the worker never reached the held point; worker output:\n{log}");
-        return await held;
-    }
+    private Task<SmtpListener.Message?> WaitHeldAsync(StringBuilder log) =>
+        Eventually(app.Smtp.Held.Task, because: "the worker to reach the held point", timeout: TimeSpan.FromSeconds(90),
+            state: () => $"worker output:\n{Output(log)}");
+
+    private static string Output(StringBuilder log) { lock (log) return log.ToString(); }
 
     private async Task FinishWithSecondWorkerAsync(Guid id, List<string> emails, StringBuilder log)
     {
-        using var second = app.StartWorker(log);
-        try
+        await using (app.StartWorker(log))
         {
-            await AppFixture.EventuallyAsync(async () => (await StatusesAsync(id)).GetValueOrDefault(NotificationStatus.Sent) == emails.Count,
-                $"the second worker to send every message; worker output:\n{log}", timeoutSeconds: 90);
-        }
-        finally
-        {
-            second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync();
+            await Eventually(async () => (await StatusesAsync(id)).GetValueOrDefault(NotificationStatus.Sent) == emails.Count,
+                because: "the second worker to send every message", timeout: TimeSpan.FromSeconds(90),
+                state: async () => $"statuses {string.Join(", ", await StatusesAsync(id))}; worker output:\n{Output(log)}");
         }
         foreach (var e in emails) Assert.Single(app.Smtp.AcceptedFor(e));
     }
@@ -100,15 +110,14 @@ public sealed class WorkerCrashTests(WorkerCrashFixture app) : IClassFixture<Wor
         var firstData = app.Smtp.Seen.Count;
         app.Smtp.ResetHold(dataNumber: n => n == firstData + 2);
         var (id, emails) = await PublishToAsync(5);
-        using var first = app.StartWorker(log);
+        await using var first = app.StartWorker(log);
         var inFlight = await WaitHeldAsync(log);
 
         // The held message's row is marked `sending` before SMTP got it; the first message is sent and recorded.
         var before = await StatusesAsync(id);
         Assert.Equal(1, before.GetValueOrDefault(NotificationStatus.Sending));
         Assert.Equal(1, before.GetValueOrDefault(NotificationStatus.Sent));
-        first.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
-        await first.WaitForExitAsync();
+        await first.KillAsync();
         app.Smtp.ReleaseHeld(SmtpListener.Release.Drop);
 
         await FinishWithSecondWorkerAsync(id, emails, log);
@@ -125,14 +134,13 @@ public sealed class WorkerCrashTests(WorkerCrashFixture app) : IClassFixture<Wor
         var firstSession = app.Smtp.Sessions;
         app.Smtp.ResetHold(greetingNumber: n => n == firstSession + 2);
         var (id, emails) = await PublishToAsync(5);
-        using var first = app.StartWorker(log);
+        await using var first = app.StartWorker(log);
         await WaitHeldAsync(log);
 
         var before = await StatusesAsync(id);
         Assert.Equal(3, before.GetValueOrDefault(NotificationStatus.Sent)); // the first batch, complete
         Assert.Equal(2, before.GetValueOrDefault(NotificationStatus.Pending));
-        first.Kill(entireProcessTree: true);
-        await first.WaitForExitAsync();
+        await first.KillAsync();
         app.Smtp.ReleaseHeld(SmtpListener.Release.Drop);
 
         await FinishWithSecondWorkerAsync(id, emails, log);

@@ -1,5 +1,6 @@
 using System.Net;
 using AddonProvider.Tests.Infrastructure;
+using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Sso;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -16,8 +16,7 @@ public sealed class SmtpMailSender(MailSettings settings) : IMailSender
         var client = new SmtpClient { Timeout = 60_000 };
         try
         {
-            await client.ConnectAsync(url.Host, url.Port,
-                url.Scheme == "smtps" ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
+            await client.ConnectAsync(url.Host, url.Port, settings.Tls, ct);
             if (url.UserInfo is { Length: > 0 } info && client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
             {
                 var colon = info.IndexOf(':');
@@ -27,7 +26,8 @@ public sealed class SmtpMailSender(MailSettings settings) : IMailSender
             }
             return new Session(client);
         }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or AuthenticationException or SslHandshakeException)
+        // NotSupportedException: STARTTLS is required and the server did not offer it (or an attacker stripped the offer).
+        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or AuthenticationException or SslHandshakeException or NotSupportedException)
         {
             client.Dispose();
             // The SMTP URL carries a password: the reason names the host only.

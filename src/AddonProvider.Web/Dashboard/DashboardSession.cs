@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
-namespace AddonProvider.Web.Sso;
+namespace AddonProvider.Web.Dashboard;
 
 /// <summary>
-/// The claims of a dashboard session cookie: one resource, one Heroku user. The user's id and email are identity
-/// only in a verified session (user-scoped token); an unverified session carries its claimed user id for display
-/// and no email at all, and acts as <see cref="UnverifiedActor"/>.
+/// The claims of a dashboard session cookie: one resource, one Heroku user. SSO signs it in; the dashboard reads it.
+/// The user's id and email are identity only in a verified session (user-scoped token); an unverified session
+/// carries its claimed user id for display and no email at all, and acts as <see cref="UnverifiedActor"/>.
 /// </summary>
 public static class DashboardSession
 {
@@ -25,19 +25,19 @@ public static class DashboardSession
     /// <summary>The audit actor of every unverified session: its claimed user id proves nothing.</summary>
     public const string UnverifiedActor = "heroku-user-unverified";
 
-    public static ClaimsPrincipal Principal(SsoIdentity who)
+    public static ClaimsPrincipal Principal(Guid resourceId, string productId, string userId, string? email, string? app, bool verified)
     {
         var claims = new List<Claim>
         {
-            new(ResourceClaim, who.ResourceId.ToString()),
-            new(ProductClaim, who.ProductId),
-            new(UserClaim, who.UserId),
-            new(VerifiedClaim, who.Verified ? "true" : "false"),
+            new(ResourceClaim, resourceId.ToString()),
+            new(ProductClaim, productId),
+            new(UserClaim, userId),
+            new(VerifiedClaim, verified ? "true" : "false"),
             // The name is what audit rows record as the actor (publishing, for one).
-            new(ClaimTypes.Name, who.Verified ? who.Email ?? who.UserId : UnverifiedActor),
+            new(ClaimTypes.Name, verified ? email ?? userId : UnverifiedActor),
         };
-        if (who.Verified && who.Email is not null) claims.Add(new(EmailClaim, who.Email));
-        if (!string.IsNullOrEmpty(who.App)) claims.Add(new(AppClaim, who.App));
+        if (verified && email is not null) claims.Add(new(EmailClaim, email));
+        if (!string.IsNullOrEmpty(app)) claims.Add(new(AppClaim, app));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
     }
 

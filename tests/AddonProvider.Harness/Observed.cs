@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using AddonProvider.Simulator;
 
-namespace AddonProvider.Simulator.Harness;
+namespace AddonProvider.Harness;
 
 /// <summary>One answer (or failure to answer) the client saw: when, what, how long.</summary>
 public sealed record Attempt(double AtSeconds, string Op, string Outcome, double Ms);

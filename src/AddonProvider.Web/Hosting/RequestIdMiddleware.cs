@@ -1,4 +1,4 @@
-namespace AddonProvider.Web.Heroku;
+namespace AddonProvider.Web.Hosting;
 
 /// <summary>
 /// Uses the Heroku router's X-Request-Id as this request's id (logs, audit rows, error bodies) and echoes it.

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using AddonProvider.Data;
+using AddonProvider.Simulator;
+using AddonProvider.Tests.Infrastructure;
 using Npgsql;
 
-namespace AddonProvider.Simulator.Harness;
+namespace AddonProvider.Harness;
 
 /// <summary>
 /// Everything a harness run starts and owns: a private PostgreSQL cluster under /tmp on a free port, the
@@ -18,12 +17,10 @@ namespace AddonProvider.Simulator.Harness;
 public sealed class Stack : IAsyncDisposable
 {
     public static readonly string[] Products = ["mobiloud", "kafkacluster", "inference"];
-    private const string PgBin = "/usr/lib/postgresql/15/bin";
 
     public required string Root { get; init; }
     public required string RunDir { get; init; }
-    public required string PgData { get; init; }
-    public required int PgPort { get; init; }
+    public required PostgresCluster Postgres { get; init; }
     public required int WebPort { get; init; }
     public required string DatabaseUrl { get; init; }
     public required Dictionary<string, string> Env { get; init; }
@@ -55,12 +52,19 @@ public sealed class Stack : IAsyncDisposable
             await RunAsync("dotnet", ["build", "-c", "Release", "-v", "q", "-nologo", "migrations"], root);
         }
 
-        // Fresh secrets per run (the simulator process reads the same variables when it signs and authenticates).
+        // Fresh secrets per run. The web and worker read ADDON_*; the in-process simulator plays Heroku and reads
+        // the same values from SIMULATOR_* (what ./dev.sh fills from the manifest command for a dev run).
         var env = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Staging",
             ["LOG_FORMAT"] = "json",
             ["SECRETS_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            // Staging has no development defaults: everything contract.md requires is given, secrets generated.
+            ["ADMIN_JWT_SIGNING_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            ["ADMIN_JWT_ISSUER"] = "addon-provider", ["ADMIN_JWT_AUDIENCE"] = "addon-provider-admin",
+            ["KAFKA_BROKERS_US"] = "localhost:9092", ["KAFKA_BROKERS_EU"] = "localhost:9092",
+            ["SMTP_URL"] = "smtp://127.0.0.1:2525", ["MAIL_FROM"] = "harness@example.test",
+            ["OPERATORS_EMAIL"] = "operators@example.test", ["SECURITY_EMAIL"] = "security@example.test",
         };
         foreach (var p in Products)
         {
@@ -68,17 +72,15 @@ public sealed class Stack : IAsyncDisposable
             env[$"ADDON_{up}_PASSWORD"] = "harness-pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             env[$"ADDON_{up}_SSO_SALT"] = "harness-salt-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             env[$"ADDON_{up}_OAUTH_CLIENT_SECRET"] = "harness-oauth-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            foreach (var secret in new[] { "PASSWORD", "SSO_SALT", "OAUTH_CLIENT_SECRET" })
+                Environment.SetEnvironmentVariable(AddonSecrets.Variable(p, secret), env[$"ADDON_{up}_{secret}"]);
         }
-        foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
 
-        var pgPort = FreePort();
-        var pgData = Path.Combine("/tmp", $"addonprovider-harness-pg-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(pgData);
-        if (IsRoot) await RunAsync("chown", ["postgres:postgres", pgData], root);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(pgData, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await RunAsync(Pg("initdb"), ["-D", pgData, "-U", "postgres", "--auth=trust", "-E", "UTF8"], root, asPostgres: true);
-        var webPort = FreePort();
-        var simPort = FreePort();
+        var pgPort = PostgresCluster.FreePort();
+        var postgres = await PostgresCluster.CreateAsync(Path.Combine("/tmp", $"addonprovider-harness-pg-{Guid.NewGuid():N}"), pgPort,
+            noSync: false, "max_connections=200");
+        var webPort = PostgresCluster.FreePort();
+        var simPort = PostgresCluster.FreePort();
         var databaseUrl = $"postgres://postgres@127.0.0.1:{pgPort}/harness";
         env["DATABASE_URL"] = databaseUrl;
         env["PORT"] = webPort.ToString();
@@ -88,18 +90,18 @@ public sealed class Stack : IAsyncDisposable
         var sim = await HerokuSimulator.StartAsync($"http://127.0.0.1:{simPort}", $"http://127.0.0.1:{webPort}");
         var stack = new Stack
         {
-            Root = root, RunDir = runDir, PgData = pgData, PgPort = pgPort, WebPort = webPort, DatabaseUrl = databaseUrl,
+            Root = root, RunDir = runDir, Postgres = postgres, WebPort = webPort, DatabaseUrl = databaseUrl,
             Env = env, Simulator = sim, Out = output, Keep = keep,
         };
         stack.StopOnSignals();
         await stack.StartPostgresAsync();
-        await using (var admin = new NpgsqlConnection($"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres;Pooling=false"))
+        await using (var admin = new NpgsqlConnection(postgres.AdminConnectionString + ";Pooling=false"))
         {
             await admin.OpenAsync();
             await new NpgsqlCommand("CREATE DATABASE harness", admin).ExecuteNonQueryAsync();
         }
         await RunAsync("dotnet", [migrationsDll], root, env: env);
-        output.WriteLine($"harness: PostgreSQL 15 on 127.0.0.1:{pgPort} ({pgData}), web on {webPort}, simulator on {simPort}, logs in {runDir}");
+        output.WriteLine($"harness: PostgreSQL on 127.0.0.1:{pgPort} ({postgres.DataDir}), web on {webPort}, simulator on {simPort}, logs in {runDir}");
         if (!startHosts) return stack;
         await stack.StartWebAsync();
         stack.LaunchWorker();
@@ -152,17 +154,11 @@ public sealed class Stack : IAsyncDisposable
         Web.WaitForExit();
     }
 
-    public Task StartPostgresAsync() =>
-        RunAsync(Pg("pg_ctl"), ["-D", PgData, "-l", Path.Combine(PgData, "server.log"), "-w",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {PgPort} -k {PgData} -c max_connections=200", "start"], Root, asPostgres: true);
+    public Task StartPostgresAsync() => Postgres.StartAsync();
 
-    public Task StopPostgresAsync() => RunAsync(Pg("pg_ctl"), ["-D", PgData, "-m", "fast", "-w", "stop"], Root, asPostgres: true);
+    public Task StopPostgresAsync() => Postgres.StopAsync("fast");
 
-    public Task RestartPostgresAsync() =>
-        RunAsync(Pg("pg_ctl"), ["-D", PgData, "-m", "fast", "-w", "-l", Path.Combine(PgData, "server.log"),
-            "-o", $"-c listen_addresses=127.0.0.1 -p {PgPort} -k {PgData} -c max_connections=200", "restart"], Root, asPostgres: true);
-
-    public NpgsqlConnection Db() => new(AddonProvider.Data.DatabaseUrl.ToConnectionString(DatabaseUrl) + ";Pooling=false");
+    public NpgsqlConnection Db() => new(Data.DatabaseUrl.ToConnectionString(DatabaseUrl) + ";Pooling=false");
 
     /// <summary>Resident memory of a process in MB (VmRSS), or null once it has gone.</summary>
     public static double? RssMb(Process p)
@@ -217,7 +213,7 @@ public sealed class Stack : IAsyncDisposable
         await StopServicesAsync();
         await Simulator.DisposeAsync();
         try { await StopPostgresAsync(); } catch (InvalidOperationException) { } // already stopped
-        if (!Keep) Directory.Delete(PgData, recursive: true);
+        if (!Keep) Postgres.Delete();
     }
 
     private Process Launch(string role, string log)
@@ -234,18 +230,9 @@ public sealed class Stack : IAsyncDisposable
         return Process.Start(start)!;
     }
 
-    private static bool IsRoot => Environment.UserName == "root";
-
-    private static string Pg(string tool) => Path.Combine(PgBin, tool);
-
-    public static async Task RunAsync(string file, string[] args, string workingDir, bool asPostgres = false, IDictionary<string, string>? env = null)
+    public static async Task RunAsync(string file, string[] args, string workingDir, IDictionary<string, string>? env = null)
     {
-        var start = new ProcessStartInfo(asPostgres && IsRoot ? "runuser" : file)
-        {
-            WorkingDirectory = asPostgres ? "/tmp" : workingDir, UseShellExecute = false,
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        if (asPostgres && IsRoot) foreach (var a in new[] { "-u", "postgres", "--", file }) start.ArgumentList.Add(a);
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
         if (env is not null) foreach (var (k, v) in env) start.Environment[k] = v;
         using var p = Process.Start(start)!;
@@ -254,13 +241,6 @@ public sealed class Stack : IAsyncDisposable
         await p.WaitForExitAsync();
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}:\n{await stdout}\n{await stderr}");
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private static string FindRoot()

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using AddonProvider.Simulator;
 using Npgsql;
 
-namespace AddonProvider.Simulator.Harness;
+namespace AddonProvider.Harness;
 
 /// <summary>
 /// N provisions at concurrency C through <see cref="HerokuRetry"/>, with a hook that fires once after a given

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using AddonProvider.Simulator;
 
-namespace AddonProvider.Simulator.Harness;
+namespace AddonProvider.Harness;
 
 /// <summary>
 /// Heroku and customers at once, for a duration: provisions (with OAuth grants, so the worker exchanges them and
@@ -118,7 +119,7 @@ public sealed class MixedLoad(Stack stack, Observed observed)
     private async Task<string> SsoAsync(HttpClient http, Live r)
     {
         var email = $"owner-{r.Id.ToString()[..8]}@example.com";
-        var fields = SsoForm.Fields(r.Id, HerokuSimulator.SsoSalt(r.Product), HerokuSimulator.DeterministicGuid("user", email), email, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var fields = SsoForm.Fields(r.Id, AddonSecrets.SsoSalt(r.Product), HerokuSimulator.DeterministicGuid("user", email), email, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         using var response = await http.PostAsync("sso/login", new FormUrlEncodedContent(fields));
         await response.Content.ReadAsStringAsync();
         foreach (var cookie in response.Headers.TryGetValues("Set-Cookie", out var c) ? c : [])

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
+using AddonProvider.Simulator;
 
-namespace AddonProvider.Simulator.Harness;
+namespace AddonProvider.Harness;
 
 public sealed record HarnessOptions(string Scenario, int Count, int Concurrency, int FaultAfter, TimeSpan Duration, bool Build, bool Keep, bool Grant,
     TimeSpan Outage = default);
@@ -15,14 +16,21 @@ public sealed record HarnessOptions(string Scenario, int Count, int Concurrency,
 public static class HarnessCommand
 {
     public const string Usage = """
-        harness <kill-web | restart-postgres | start-during-outage | secrets | soak> [--n 2000] [--c 16] [--after 700] [--outage 10] [--minutes 10] [--grant] [--build] [--keep]
-          kill-web          SIGKILL the web process after --after answers of an --n provision load, restart it; Heroku-style retries
-          restart-postgres  pg_ctl restart -m fast after --after answers; statuses seen, no 500, no lost or doubled resources
-          start-during-outage  web and worker start while PostgreSQL is stopped for --outage s, with --c provisions arriving
+        usage: dotnet run -c Release --project tests/AddonProvider.Harness -- <scenario> [options]
+          kill-web [--n 2000] [--c 16] [--after 700] [--grant]
+                            SIGKILL the web process after --after answers of an --n provision load, restart it; Heroku-style retries
+          restart-postgres [--n 2000] [--c 16] [--after 700] [--grant]
+                            pg_ctl stop -m fast after --after answers, start 5 s later; statuses seen, no 500, no lost or doubled resources
+          start-during-outage [--outage 10] [--c 16] [--n 2000] [--grant]
+                            web and worker start while PostgreSQL is stopped for --outage s, with --c provisions arriving
                             (retried as Heroku does); both must survive and serve, then an --n provision load
-          secrets           --minutes (default 1) of mixed load, then grep the web and worker logs for every secret issued
-          soak              --minutes (default 10) of mixed load; web RSS every 10 s, p99 per minute; then the secrets scan
-          --build publishes the web again (otherwise the last publish under artifacts/harness/web is reused)
+          secrets [--minutes 1] [--c 16]   mixed load, then search the web and worker logs for every secret issued
+          soak [--minutes 10] [--c 16]     mixed load; web RSS every 10 s, p99 per minute; then the secrets scan
+            --build publishes the web again (otherwise the last publish under artifacts/harness/web is reused); --keep keeps
+            the PostgreSQL data folder
+          load [--n 10000] [--c 16] [--grant] [--plans product:plan,...] [--warmup 500]
+                            against a running provider (PROVIDER_URL, SIMULATOR_<PRODUCT>_* as for the simulator): the
+                            simulator's load, then checks in DATABASE_URL that every 2xx has its committed row, exactly once
         """;
 
     public static async Task<int> RunAsync(HarnessOptions o, TextWriter output)
@@ -155,7 +163,7 @@ public static class HarnessCommand
                 break;
             }
             default:
-                output.WriteLine(Usage);
+                await Console.Error.WriteLineAsync(Usage);
                 return 2;
         }
 
