@@ -27,7 +27,7 @@ public class FolderDependencyTests
         NoReferences(Under("AddonProvider.Data"),
             Under("AddonProvider.Web"), @"^Microsoft\.AspNetCore(?!\.DataProtection(\.|$))(\..+)?$", Under("Microsoft.Extensions.Hosting"));
 
-    [Fact(Skip = "Branch feature/simulator removes the simulator's references to Web and Data (issue 11 item 4); unskip after merging it.")]
+    [Fact]
     public void Simulator_ReferencesNeitherWebNorData() =>
         NoReferences(Under("AddonProvider.Simulator"), Under("AddonProvider.Web"), Under("AddonProvider.Data"));
 

@@ -32,7 +32,10 @@ public static class StringLiterals
             {
                 var method = md.GetMethodDefinition(methodHandle);
                 if (method.RelativeVirtualAddress != 0)
-                    foreach (var literal in Ldstr(md, pe.GetMethodBody(method.RelativeVirtualAddress))) Add(literal);
+                {
+                    try { foreach (var literal in Ldstr(md, pe.GetMethodBody(method.RelativeVirtualAddress))) Add(literal); }
+                    catch (InvalidDataException e) { throw new InvalidDataException($"{ns}.{name}.{md.GetString(method.Name)}: {e.Message}", e); }
+                }
                 foreach (var attribute in method.GetCustomAttributes()) AttributeStrings(md, attribute, Add);
             }
             foreach (var fieldHandle in type.GetFields())
@@ -111,7 +114,12 @@ public static class StringLiterals
                 case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.Offset += 1; break;
                 case OperandType.InlineVar: il.Offset += 2; break;
                 case OperandType.InlineI8 or OperandType.InlineR: il.Offset += 8; break;
-                case OperandType.InlineSwitch: il.Offset += 4 * il.ReadInt32(); break;
+                case OperandType.InlineSwitch:
+                    // Read the count first: `il.Offset += 4 * il.ReadInt32()` reads the old offset before the count advances
+                    // it, and so lands 4 bytes short (inside the jump table).
+                    var targets = il.ReadInt32();
+                    il.Offset += 4 * targets;
+                    break;
                 default: il.Offset += 4; break; // tokens, 32-bit branches and constants
             }
         }

@@ -28,8 +28,8 @@ public sealed class RevokeNowTests(AdminFixture app) : IClassFixture<AdminFixtur
             await rotated.ExpectAsync(HttpStatusCode.Accepted);
 
         var started = DateTime.UtcNow;
-        await AppFixture.EventuallyAsync(async () => { using var r = await RerankAsync(oldKey); return r.StatusCode == HttpStatusCode.Unauthorized; },
-            "the revoked key to be refused with 401", timeoutSeconds: 5);
+        await Eventually(async () => { using var r = await RerankAsync(oldKey); return r.StatusCode == HttpStatusCode.Unauthorized; },
+            "the revoked key to be refused with 401", timeout: TimeSpan.FromSeconds(5));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
 
         await using var db = app.Db();

@@ -261,8 +261,8 @@ public sealed class ChatCompletionsTests(InferenceFixture app) : IClassFixture<I
         while (await reader.ReadLineAsync() is { } line && !line.StartsWith("data: ")) { }
         response.Dispose(); // the client goes away after the first chunk
 
-        await AppFixture.EventuallyAsync(() => Task.FromResult(app.Upstream.Abandoned.Contains("hold")), "the upstream call to be cancelled");
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(() => Task.FromResult(app.Upstream.Abandoned.Contains("hold")), "the upstream call to be cancelled");
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return await db.InferenceUsageDays.AnyAsync(u => u.ResourceId == id && u.Requests == 1);

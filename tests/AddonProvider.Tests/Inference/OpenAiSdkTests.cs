@@ -174,7 +174,7 @@ public sealed class OpenAiSdkTests(ShortRequestTimeoutFixture app) : IClassFixtu
         var e = await Assert.ThrowsAsync<ClientResultException>(() => Client(key, "qwen3-235b").CompleteChatAsync([new UserChatMessage("hold-headers")]));
         Assert.Equal(504, e.Status);
         Assert.Contains("\"stream\": true", e.Message);
-        await AppFixture.EventuallyAsync(() => Task.FromResult(app.Upstream.Abandoned.Contains("hold-headers")), "the upstream call to be cancelled");
+        await Eventually(() => Task.FromResult(app.Upstream.Abandoned.Contains("hold-headers")), "the upstream call to be cancelled");
         app.Upstream.ReleaseHeld();
     }
 

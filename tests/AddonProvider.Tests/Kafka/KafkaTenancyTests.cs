@@ -20,7 +20,7 @@ public sealed class KafkaTenancyTests(HerokuFixture app) : IClassFixture<HerokuF
     private async Task<(Guid Id, HttpClient Dashboard, string Username)> ProvisionedAsync(string plan = "starter")
     {
         var (id, body) = await app.ProvisionOkAsync("kafkacluster", plan);
-        await AppFixture.EventuallyAsync(async () =>
+        await Eventually(async () =>
         {
             await using var db = app.Db();
             return await db.KafkaUsers.AnyAsync(u => u.ResourceId == id) && await db.KafkaQuotas.AnyAsync(q => q.ResourceId == id);
@@ -96,7 +96,7 @@ public sealed class KafkaTenancyTests(HerokuFixture app) : IClassFixture<HerokuF
         var prefix = body.GetProperty("config").GetProperty("KAFKACLUSTER_PREFIX").GetString();
         Assert.Equal($"{id:N}.", prefix);
         Assert.Equal(33, prefix!.Length);
-        await AppFixture.EventuallyAsync(async () => { await using var db = app.Db(); return await db.KafkaAcls.AnyAsync(a => a.ResourceId == id); },
+        await Eventually(async () => { await using var db = app.Db(); return await db.KafkaAcls.AnyAsync(a => a.ResourceId == id); },
             "the cluster user's ACLs");
         var dashboard = await app.SsoLoginAsync(id);
         await CreateTopicAsync(dashboard, id, "orders");
@@ -138,7 +138,7 @@ public sealed class KafkaTenancyTests(HerokuFixture app) : IClassFixture<HerokuF
         }
 
         await (await app.DeprovisionAsync("kafkacluster", id)).ExpectAsync(HttpStatusCode.NoContent);
-        await AppFixture.EventuallyAsync(async () => (await ClusterStateAsync(id)) == "0 0 0 0 0", async () => $"the cluster state of {id} to be removed; users, ACLs, quotas, topics, groups: {await ClusterStateAsync(id)}");
+        await Eventually(async () => (await ClusterStateAsync(id)) == "0 0 0 0 0", because: $"the cluster state of {id} to be removed", state: async () => $"users, ACLs, quotas, topics, groups: {await ClusterStateAsync(id)}");
 
         Assert.Equal("1 6 1 1 1", await ClusterStateAsync(neighbour));
         await using var check = app.Db();
@@ -155,14 +155,14 @@ public sealed class KafkaTenancyTests(HerokuFixture app) : IClassFixture<HerokuF
         var id = Guid.NewGuid();
         app.Heroku.FailNext(500, count: 10_000, pathContains: $"/addons/{id}/config"); // Heroku never takes the config
         await (await app.ProvisionWithGrantAsync("kafkacluster", "free", id)).ExpectAsync(HttpStatusCode.Accepted);
-        await AppFixture.EventuallyAsync(async () => (await ClusterStateAsync(id)).StartsWith("1 6 1"), "the finishing job to set up the cluster user, ACLs and quotas");
+        await Eventually(async () => (await ClusterStateAsync(id)).StartsWith("1 6 1"), "the finishing job to set up the cluster user, ACLs and quotas");
         await using (var db = app.Db())
             await db.Resources.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, DateTime.UtcNow.AddHours(-13)));
 
         await app.RunJobAsync(KafkaJobKinds.FinishProvisioning, id.ToString());
         Assert.Equal(ResourceState.Failed, await app.StateAsync(id));
-        await AppFixture.EventuallyAsync(async () => (await ClusterStateAsync(id)) == "0 0 0 0 0",
-            async () => $"the failed provision's cluster state to be removed; users, ACLs, quotas, topics, groups: {await ClusterStateAsync(id)}");
+        await Eventually(async () => (await ClusterStateAsync(id)) == "0 0 0 0 0", because: "the failed provision's cluster state to be removed",
+            state: async () => $"users, ACLs, quotas, topics, groups: {await ClusterStateAsync(id)}");
         app.Heroku.FailNext(500, count: 0);
     }
 
