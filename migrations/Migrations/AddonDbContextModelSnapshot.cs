@@ -1179,9 +1179,6 @@ namespace AddonProvider.Migrations.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_resources_public_app_id");
 
-                    b.HasIndex("ProductId", "PlanSlug")
-                        .HasDatabaseName("ix_resources_product_id_plan_slug");
-
                     b.HasIndex("ProductId", "State", "CreatedAt")
                         .HasDatabaseName("ix_resources_product_id_state_created_at");
 
@@ -1590,23 +1587,6 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_plans_products_product_id");
-                });
-
-            modelBuilder.Entity("AddonProvider.Data.Entities.Resource", b =>
-                {
-                    b.HasOne("AddonProvider.Data.Entities.Product", null)
-                        .WithMany()
-                        .HasForeignKey("ProductId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_resources_products_product_id");
-
-                    b.HasOne("AddonProvider.Data.Entities.Plan", null)
-                        .WithMany()
-                        .HasForeignKey("ProductId", "PlanSlug")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_resources_plans_product_id_plan_slug");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.SecurityReportReply", b =>
