@@ -135,7 +135,7 @@ public sealed class RetentionPurgeJob(AddonDbContext db, RetentionOptions option
         var reportIds = reports.Select(r => r.Id).ToArray();
         foreach (var reply in await db.SecurityReportReplies.Where(r => reportIds.Contains(r.ReportId)).ToListAsync(ct))
         {
-            reply.ToEmail = pseudonyms.Identifier(reply.ToEmail);
+            reply.ToEmail = reply.ToEmail is { } to ? pseudonyms.Identifier(to) : null; // null: withheld, never mailed
             reply.Body = pseudonyms.Text(reply.Body, ReportTextLength)!;
             reply.LastError = pseudonyms.Text(reply.LastError, ErrorLength);
             if (reply.Status is NotificationStatus.Pending or NotificationStatus.Sending)
@@ -175,7 +175,8 @@ public sealed class RetentionPurgeJob(AddonDbContext db, RetentionOptions option
             .Where(r => (r.Status == SecurityReportStatus.Resolved || r.Status == SecurityReportStatus.Rejected) && r.UpdatedAt < reportsBefore)
             .ExecuteDeleteAsync(ct); // replies go with their report (ON DELETE CASCADE)
         var notifications = await db.AdvisoryNotifications
-            .Where(n => (n.Status == NotificationStatus.Sent || n.Status == NotificationStatus.Failed) && n.UpdatedAt < notificationsBefore)
+            .Where(n => (n.Status == NotificationStatus.Sent || n.Status == NotificationStatus.Failed || n.Status == NotificationStatus.Withheld)
+                && n.UpdatedAt < notificationsBefore)
             .ExecuteDeleteAsync(ct);
         var outbox = await db.Outbox.Where(m => m.DispatchedAt != null && m.DispatchedAt < outboxBefore).ExecuteDeleteAsync(ct);
         if (reports + notifications == 0) return;

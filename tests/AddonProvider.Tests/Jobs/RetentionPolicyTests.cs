@@ -123,6 +123,12 @@ public sealed class RetentionPolicyTests(RetentionFixture app) : IClassFixture<R
     {
         var gone = await CustomerAsync();
         var live = await CustomerAsync();
+        await using (var legacy = app.Db()) // as versions before verified identities audited a report: the typed address as actor
+        {
+            legacy.AuditLog.Add(new AuditEntry { At = DateTime.UtcNow, Actor = $"customer:{gone.Email}", Action = "legacy-report", ResourceId = gone.Id,
+                Detail = $$"""{"note":"from {{gone.Email}}"}""" });
+            await legacy.SaveChangesAsync();
+        }
 
         await DeprovisionAndPurgeAsync(gone.Id);
 
@@ -135,8 +141,10 @@ public sealed class RetentionPolicyTests(RetentionFixture app) : IClassFixture<R
         var actions = audit.Select(a => a.Action).ToList();
         foreach (var action in new[] { "provision", "security-report.submit", "credential_rotate", "deprovision", "purge" })
             Assert.Contains(action, actions);
-        Assert.Equal($"customer:{email}", audit.Single(a => a.Action == "security-report.submit").Actor);
+        Assert.Equal($"heroku-user:{app.Pseudonym(gone.UserId)}", audit.Single(a => a.Action == "security-report.submit").Actor);
         Assert.Equal($"heroku-user:{app.Pseudonym(gone.UserId)}", audit.Single(a => a.Action == "credential_rotate").Actor);
+        Assert.Equal($"customer:{email}", audit.Single(a => a.Action == "legacy-report").Actor);
+        Assert.Equal($"from {email}", System.Text.Json.JsonDocument.Parse(audit.Single(a => a.Action == "legacy-report").Detail!).RootElement.GetProperty("note").GetString());
         Assert.Equal("heroku:kafkacluster", audit.Single(a => a.Action == "deprovision").Actor); // Heroku itself is no customer
 
         var report = await db.SecurityReports.AsNoTracking().SingleAsync(r => r.Id == gone.ReportId);
