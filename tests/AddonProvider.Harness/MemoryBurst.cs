@@ -188,9 +188,12 @@ public static class MemoryBurst
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             try
             {
+                var t0 = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
-                await response.Content.ReadAsByteArrayAsync();
+                var text = await response.Content.ReadAsStringAsync();
                 answers.Add((op, (int)response.StatusCode, response.Headers.RetryAfter is not null));
+                if (!response.IsSuccessStatusCode)
+                    Console.WriteLine($"- {op} answered {(int)response.StatusCode} after {Stopwatch.GetElapsedTime(t0).TotalSeconds:0.0} s, Retry-After {response.Headers.RetryAfter?.Delta?.TotalSeconds}: {text[..Math.Min(300, text.Length)]}");
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

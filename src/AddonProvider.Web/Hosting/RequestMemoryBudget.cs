@@ -15,11 +15,19 @@ public sealed class RequestMemoryBudget
     private readonly Lock _lock = new();
     private readonly LinkedList<Waiter> _waiters = new();
     private long _inUse;
+    private long _peakSinceTrim;
+    private readonly Timer _trim;
+
+    /// <summary>In-flight bytes that, once all given back, are worth returning to the operating system.</summary>
+    public const long TrimAfterBytes = 32L * 1024 * 1024;
+    /// <summary>How long the budget must stay empty before that happens.</summary>
+    public static readonly TimeSpan TrimWhenIdleFor = TimeSpan.FromSeconds(2);
 
     public RequestMemoryBudget(long budgetBytes, TimeSpan wait)
     {
         BudgetBytes = budgetBytes;
         Wait = wait;
+        _trim = new Timer(_ => TrimIfIdle());
         Telemetry.Meter.CreateObservableGauge("addon.request_memory.in_use", () => Interlocked.Read(ref _inUse), "By",
             "Request body bytes admitted against REQUEST_MEMORY_BUDGET_MB");
     }
@@ -59,6 +67,7 @@ public sealed class RequestMemoryBudget
             if (Fits(bytes))
             {
                 _inUse += bytes;
+                _peakSinceTrim = Math.Max(_peakSinceTrim, _inUse);
                 return true;
             }
             waiter = new Waiter(bytes);
@@ -96,13 +105,34 @@ public sealed class RequestMemoryBudget
                 if (Fits(node.Value.Bytes))
                 {
                     _inUse += node.Value.Bytes;
+                    _peakSinceTrim = Math.Max(_peakSinceTrim, _inUse);
                     _waiters.Remove(node);
                     node.Value.Granted.TrySetResult();
                 }
                 node = next;
             }
+            if (_inUse == 0 && _peakSinceTrim >= TrimAfterBytes) _trim.Change(TrimWhenIdleFor, Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>
+    /// After a burst of large bodies the garbage collector keeps the heap it grew (no allocations, no collection), so a
+    /// dyno would sit near its peak for good. Once the budget has been empty for <see cref="TrimWhenIdleFor"/>, one
+    /// aggressive collection gives the freed memory back (measured in the memory-burst harness; README, "Memory").
+    /// </summary>
+    private void TrimIfIdle()
+    {
+        lock (_lock)
+        {
+            if (_inUse != 0 || _peakSinceTrim < TrimAfterBytes) return;
+            _peakSinceTrim = 0;
+        }
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        Trims.Add(1);
+    }
+
+    public static readonly System.Diagnostics.Metrics.Counter<long> Trims =
+        Telemetry.Meter.CreateCounter<long>("addon.request_memory.trims", description: "Aggressive collections after a burst of large request bodies");
 
     private sealed class Waiter(long bytes)
     {
