@@ -5,7 +5,7 @@ namespace AddonProvider.Web.Errors;
 /// <summary>The kinds of expected failure. Each maps to exactly one status code, in <see cref="Failure.Status"/>.</summary>
 public enum FailureKind
 {
-    BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, Unprocessable, RateLimited, BadGateway, Unavailable, GatewayTimeout,
+    BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, TooLarge, Unprocessable, RateLimited, BadGateway, Unavailable, GatewayTimeout,
 }
 
 /// <summary>
@@ -22,6 +22,7 @@ public sealed record Failure(FailureKind Kind, string Message)
         FailureKind.Forbidden => StatusCodes.Status403Forbidden,
         FailureKind.NotFound => StatusCodes.Status404NotFound,
         FailureKind.Conflict => StatusCodes.Status409Conflict,
+        FailureKind.Gone => StatusCodes.Status410Gone,
         FailureKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         FailureKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         FailureKind.RateLimited => StatusCodes.Status429TooManyRequests,
@@ -36,6 +37,7 @@ public sealed record Failure(FailureKind Kind, string Message)
     public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
     public static Failure NotFound(string message) => new(FailureKind.NotFound, message);
     public static Failure Conflict(string message) => new(FailureKind.Conflict, message);
+    public static Failure Gone(string message) => new(FailureKind.Gone, message);
     public static Failure TooLarge(string message) => new(FailureKind.TooLarge, message);
     public static Failure Unprocessable(string message) => new(FailureKind.Unprocessable, message);
     public static Failure RateLimited(string message) => new(FailureKind.RateLimited, message);

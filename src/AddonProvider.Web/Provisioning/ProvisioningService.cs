@@ -110,9 +110,12 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
         var existing = await db.Resources.AsNoTracking().SingleAsync(r => r.Id == id, ct);
         if (existing.ProductId != productId)
             return Failure.Conflict("A resource with this uuid already exists for a different add-on.");
+        // A late retry of a provision whose add-on was removed since: not a conflict, the resource is gone for good.
+        if (existing.State == ResourceState.Deprovisioned)
+            return Failure.Gone($"The add-on with this uuid was deprovisioned{(existing.PurgedAt is null ? "" : " and its data purged")}; it cannot be provisioned again. Create a new add-on instead.");
         if (existing.OriginalPlanSlug != plan)
             return Failure.Conflict($"A resource with this uuid was already provisioned on the {existing.OriginalPlanSlug} plan; a repeated provision must carry the same plan.");
-        if (existing.State is ResourceState.Deprovisioned or ResourceState.Failed)
+        if (existing.State is ResourceState.Failed)
             return Failure.Conflict($"The resource with this uuid is {existing.State.ToString().ToLowerInvariant()}; it cannot be provisioned again.");
 
         var name = (await catalog.GetAsync()).Product(productId)!.Name;

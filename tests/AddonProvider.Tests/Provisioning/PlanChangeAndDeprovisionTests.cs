@@ -124,7 +124,14 @@ public sealed class PlanChangeAndDeprovisionTests(AppFixture app) : IClassFixtur
         Assert.Equal(1, await db.AuditLog.CountAsync(a => a.ResourceId == id && a.Action == "deprovision"));
 
         await (await app.ChangePlanAsync("inference", id, "amazon-rerank-1-0")).ExpectProblemAsync(HttpStatusCode.NotFound, "No such resource");
-        await (await app.ProvisionAsync("inference", "cohere-rerank-3-5", id)).ExpectProblemAsync(HttpStatusCode.Conflict, "deprovisioned");
+        await (await app.ProvisionAsync("inference", "cohere-rerank-3-5", id)).ExpectProblemAsync(HttpStatusCode.Gone, "was deprovisioned; it cannot be provisioned again");
+        await (await app.ProvisionAsync("inference", "amazon-rerank-1-0", id)).ExpectProblemAsync(HttpStatusCode.Gone, "was deprovisioned");
+        await (await app.ProvisionAsync("mobiloud", "test", id)).ExpectProblemAsync(HttpStatusCode.Conflict, "different add-on");
+        using (var wrongPassword = await app.Client.SendAsync(app.Partner(HttpMethod.Post, "/heroku/resources", AppFixture.ProvisionBody(id, "cohere-rerank-3-5"), "inference", password: "wrong")))
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongPassword.StatusCode); // authentication still comes first
+        await using var after = app.Db();
+        Assert.Equal(ResourceState.Deprovisioned, (await after.Resources.SingleAsync(r => r.Id == id)).State);
+        Assert.Equal(1, await after.AuditLog.CountAsync(a => a.ResourceId == id && a.Action == "provision"));
     }
 
     [Fact]
