@@ -80,7 +80,7 @@ public static class SsoEndpoints
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Page.Message(http, StatusCodes.Status413PayloadTooLarge, "Sign-in refused", $"The sign-in form is larger than {MaxFormBytes / 1024} KiB; nothing was changed.");
+            return Page.Message(http, StatusCodes.Status413PayloadTooLarge, "Sign-in refused", $"The request body is too large (over {MaxFormBytes / 1024} KiB); nothing was changed.");
         }
         catch (InvalidDataException)
         {
