@@ -29,13 +29,14 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        context.Response.OnStarting(static state =>
+        // The path as it arrived: by the time the response starts, a branch (the jobs dashboard) may have moved a prefix into PathBase.
+        var path = context.Request.PathBase.Add(context.Request.Path);
+        context.Response.OnStarting(() =>
         {
-            var http = (HttpContext)state;
+            var http = context;
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
-            var path = http.Request.Path;
             var isPage = http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
             if (path.StartsWithSegments("/dashboard") || path.StartsWithSegments("/sso") || (isPage && !path.StartsWithSegments("/admin")))
             {
@@ -48,7 +49,7 @@ public static class SecurityHeaders
                 headers.XFrameOptions = "DENY";
             }
             return Task.CompletedTask;
-        }, context);
+        });
         return next(context);
     });
 }
