@@ -1179,9 +1179,6 @@ namespace AddonProvider.Migrations.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_resources_public_app_id");
 
-                    b.HasIndex("ProductId", "PlanSlug")
-                        .HasDatabaseName("ix_resources_product_id_plan_slug");
-
                     b.HasIndex("ProductId", "State", "CreatedAt")
                         .HasDatabaseName("ix_resources_product_id_state_created_at");
 
@@ -1208,6 +1205,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)")
                         .HasColumnName("reporter_email");
+
+                    b.Property<bool>("ReporterEmailVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reporter_email_verified");
 
                     b.Property<string>("ReporterName")
                         .HasMaxLength(200)
@@ -1298,7 +1299,6 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnName("status");
 
                     b.Property<string>("ToEmail")
-                        .IsRequired()
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)")
                         .HasColumnName("to_email");
@@ -1319,16 +1319,17 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("token");
 
-                    b.Property<string>("UserId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("user_id");
-
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
-                    b.HasKey("Token", "UserId")
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Token")
                         .HasName("pk_sso_token_uses");
 
                     b.HasIndex("ExpiresAt")
@@ -1368,6 +1369,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("user_id");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified");
 
                     b.HasKey("Id")
                         .HasName("pk_sso_users");
@@ -1582,23 +1587,6 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_plans_products_product_id");
-                });
-
-            modelBuilder.Entity("AddonProvider.Data.Entities.Resource", b =>
-                {
-                    b.HasOne("AddonProvider.Data.Entities.Product", null)
-                        .WithMany()
-                        .HasForeignKey("ProductId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_resources_products_product_id");
-
-                    b.HasOne("AddonProvider.Data.Entities.Plan", null)
-                        .WithMany()
-                        .HasForeignKey("ProductId", "PlanSlug")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_resources_plans_product_id_plan_slug");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.SecurityReportReply", b =>

@@ -57,6 +57,7 @@ public static class AddonProviderApp
         var app = builder.Build();
         // Built from every registered product's variables; resolved now so a missing secret stops start-up, naming it.
         app.Services.GetRequiredService<AddonCredentials>();
+        app.Services.GetRequiredService<OAuthClientSecrets>();
         if (app.Services.GetRequiredService<SecretBox>().UsesDevKey)
             app.Logger.LogWarning("SECRETS_KEY is not set: secrets are encrypted with the public development key. Never use this with real data.");
         app.UseRouterRealities();

@@ -28,6 +28,7 @@ public sealed class AdvisoryNotification
 /// <summary>
 /// pending → sending (just before the message goes to SMTP) → sent, or back to pending after a transient
 /// failure, or failed (permanent failure, or out of attempts). A row left in `sending` by a crash is resent
-/// with the same Message-ID.
+/// with the same Message-ID. Withheld: never mailed, by rule (a security-report reply whose report's address is not
+/// verified; the reporter reads it on the dashboard).
 /// </summary>
-public enum NotificationStatus { Pending, Sending, Sent, Failed }
+public enum NotificationStatus { Pending, Sending, Sent, Failed, Withheld }

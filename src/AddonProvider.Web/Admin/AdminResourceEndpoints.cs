@@ -15,7 +15,8 @@ public static class AdminResourceEndpoints
     public sealed record ResourceSummary(Guid Id, string Product, string Plan, string Region, string State, string? Name,
         string? OwnerEmail, DateTime CreatedAt, DateTime? DeprovisionedAt);
 
-    public sealed record Contact(string UserId, string? Email, DateTime LastLoginAt);
+    /// <summary>An SSO user; only a verified one (user-scoped token) has a proven id and email and receives security mail.</summary>
+    public sealed record Contact(string UserId, string? Email, bool Verified, DateTime LastLoginAt);
 
     public sealed record AuditView(long Id, DateTime At, string Actor, string Action, Guid? ResourceId, string? Product,
         string? Before, string? After, string? RequestId, string? Detail);
@@ -84,7 +85,7 @@ public static class AdminResourceEndpoints
         var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
         if (r is null) return Failure.NotFound($"No resource {id}.").ToResult();
         var users = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == id).OrderByDescending(u => u.LastLoginAt)
-            .Select(u => new Contact(u.UserId, u.Email, u.LastLoginAt)).ToListAsync(ct);
+            .Select(u => new Contact(u.UserId, u.Email, u.Verified, u.LastLoginAt)).ToListAsync(ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
             .Take(200).Select(AdminAuditEndpoints.View).ToListAsync(ct);
         // A product without usage counters has no member at all.

@@ -19,7 +19,7 @@ public static class RotationDashboard
         {
             var r = http.Resource();
             var revokePrevious = form["revoke_previous"] == "on";
-            var outcome = await rotation.RotateAsync(r.Id, $"heroku-user:{http.User.UserId()}", http.TraceIdentifier, revokePrevious, ct);
+            var outcome = await rotation.RotateAsync(r.Id, http.User.DashboardActor(), http.TraceIdentifier, revokePrevious, ct);
             if (outcome.Failure is { } f) return Confirm(http, page, what, options, f.Message, f.Status);
             return TypedResults.Redirect($"/dashboard/{r.Id}/{page}?rotated={(revokePrevious ? "revoked" : "1")}");
         });

@@ -10,8 +10,8 @@ public enum FailureKind
 
 /// <summary>
 /// An expected failure of a use case: what kind, and a message the caller can show. The one result type for
-/// failures on every surface; the JSON surfaces write it as problem+json (<see cref="Problems"/>), <c>/v1</c> as the
-/// inference error shape, the dashboards as their HTML pages.
+/// failures on every surface; the JSON surfaces write it as problem+json (<see cref="Problems"/>), <c>/v1</c> as its
+/// own error shape, the dashboards as their HTML pages.
 /// </summary>
 public sealed record Failure(FailureKind Kind, string Message)
 {

@@ -7,7 +7,7 @@ namespace AddonProvider.Web.Errors;
 /// Failures as RFC 9457 problem details with the `message` member Heroku shows to the customer. Endpoints return
 /// <see cref="Failure.ToResult"/>; code outside an endpoint (authentication challenges, exception handlers) calls
 /// <see cref="WriteAsync"/>. Both end in the one problem+json writer, <see cref="ProblemWriter"/> — or, under
-/// <c>/v1</c>, in the inference error writer.
+/// <c>/v1</c>, in the /v1 error writer.
 /// </summary>
 public static class Problems
 {

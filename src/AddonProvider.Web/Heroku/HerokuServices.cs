@@ -13,6 +13,7 @@ public static class HerokuServices
     {
         var options = HerokuOptions.From(settings);
         services.AddSingleton(options);
+        services.AddSingleton(sp => OAuthClientSecrets.From(settings, sp.GetServices<Catalog.ProductInfo>()));
         services.AddTransient<HerokuRetryHandler>();
         services.AddScoped<HerokuTokens>();
 

@@ -2,7 +2,6 @@ using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Catalog;
-using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Secrets;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +17,7 @@ public sealed class NoPlatformTokenException(Guid resourceId)
 /// out access tokens. Renewals happen under a row lock so two jobs never spend the same grant or refresh token.
 /// </summary>
 public sealed class HerokuTokens(
-    AddonDbContext db, SecretBox secrets, HerokuOAuthClient oauth, AddonCredentials addons, Products products, HerokuOptions options, TimeProvider clock)
+    AddonDbContext db, SecretBox secrets, HerokuOAuthClient oauth, OAuthClientSecrets clientSecrets, Products products, HerokuOptions options, TimeProvider clock)
 {
     public const string Actor = "heroku-oauth";
 
@@ -99,7 +98,7 @@ public sealed class HerokuTokens(
         db.AuditLog.Add(AuditLog.Entry(now, Actor, action, resource, detail: System.Text.Json.JsonSerializer.Serialize(new { reason })));
     }
 
-    private string ClientSecret(Resource resource) => addons.For(resource.ProductId)!.OAuthClientSecret;
+    private string ClientSecret(Resource resource) => clientSecrets.For(resource.ProductId);
 
     private async Task<HerokuToken?> LockAsync(Guid resourceId, CancellationToken ct) =>
         (await db.HerokuTokens.FromSql($"SELECT * FROM heroku_tokens WHERE resource_id = {resourceId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();

@@ -3,14 +3,13 @@ using AddonProvider.Web.Configuration;
 
 namespace AddonProvider.Web.Provisioning;
 
-/// <summary>The secrets one add-on shares with Heroku: Basic-auth password, SSO salt and OAuth client secret.</summary>
+/// <summary>The secrets Heroku presents to us for one add-on: the Basic-auth password and the SSO salt (and their previous values).</summary>
 public sealed record AddonSecrets(
     string ProductId,
     string Password,
     string? PreviousPassword,
     string SsoSalt,
-    string? PreviousSsoSalt,
-    string OAuthClientSecret);
+    string? PreviousSsoSalt);
 
 public sealed class AddonCredentials
 {
@@ -25,7 +24,6 @@ public sealed class AddonCredentials
     /// <summary>The development values; they appear in the committed dev manifest and are refused in Production.</summary>
     public static string DevPassword(string productId) => $"dev-{productId}-password-not-for-production";
     public static string DevSsoSalt(string productId) => $"dev-{productId}-sso-salt-not-for-production";
-    public static string DevOAuthSecret(string productId) => $"dev-{productId}-oauth-client-secret";
 
     /// <summary>The secrets of every registered product, from ADDON_&lt;PRODUCT&gt;_* variables.</summary>
     public static AddonCredentials From(Settings settings, IEnumerable<ProductInfo> products) => new(
@@ -37,7 +35,6 @@ public sealed class AddonCredentials
                 settings.Secret($"{env}_PASSWORD", DevPassword(id)),
                 settings.Optional($"{env}_PASSWORD_PREVIOUS"),
                 settings.Secret($"{env}_SSO_SALT", DevSsoSalt(id)),
-                settings.Optional($"{env}_SSO_SALT_PREVIOUS"),
-                settings.Secret($"{env}_OAUTH_CLIENT_SECRET", DevOAuthSecret(id)));
+                settings.Optional($"{env}_SSO_SALT_PREVIOUS"));
         }));
 }

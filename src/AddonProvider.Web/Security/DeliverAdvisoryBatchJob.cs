@@ -52,6 +52,13 @@ public sealed class DeliverAdvisoryBatchJob(
         var ids = rows.SelectMany(n => n.ResourceIds).Distinct().ToList();
         var resources = await db.Resources.AsNoTracking().Where(r => ids.Contains(r.Id))
             .Select(r => new AdvisoryEmail.AffectedResource(r.Id, r.ProductId, r.PlanSlug, r.Name)).ToDictionaryAsync(r => r.Id, ct);
+        // The last gate before mail leaves: only an address that is still a verified contact of an affected resource
+        // (its owner per the Platform API, or a user-scoped SSO login) is mailed. Notifications resolved before
+        // logins were marked verified, or whose contact has since gone, fail with the reason instead.
+        var contacts = (await db.Resources.Where(r => ids.Contains(r.Id) && r.OwnerEmail != null).Select(r => r.OwnerEmail!)
+                .Concat(db.SsoUsers.Where(u => ids.Contains(u.ResourceId) && u.Verified && u.Email != null).Select(u => u.Email!))
+                .ToListAsync(ct))
+            .Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         var (sent, retryLater, connectionLost) = (0, 0, false);
         long? unrecordedSent = null;
@@ -60,6 +67,11 @@ public sealed class DeliverAdvisoryBatchJob(
         {
             foreach (var n in rows)
             {
+                if (!contacts.Contains(n.Email.Trim()))
+                {
+                    await FailAsync(conn, n.Id, "not a verified contact of the affected resources", ct);
+                    continue;
+                }
                 MimeKit.MimeMessage message;
                 try
                 {

@@ -7,15 +7,26 @@ using MimeKit;
 
 namespace AddonProvider.Web.Security;
 
-/// <summary>Emails an operator's reply to a security report; same status discipline as advisory notifications.</summary>
+/// <summary>
+/// Emails an operator's reply to a security report; same status discipline as advisory notifications. It re-checks
+/// that the report's address is verified and is the reply's address, so a reply queued before that rule (or for a
+/// since-changed report) is withheld rather than sent.
+/// </summary>
 public sealed class ReportReplyJob(AddonDbContext db, IMailSender sender, MailSettings mail, TimeProvider clock) : IJob
 {
     public async Task RunAsync(string argument, CancellationToken ct)
     {
         var id = long.Parse(argument, System.Globalization.CultureInfo.InvariantCulture);
         var reply = await db.SecurityReportReplies.SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (reply is null || reply.Status is NotificationStatus.Sent or NotificationStatus.Failed) return;
+        if (reply is null || reply.Status is NotificationStatus.Sent or NotificationStatus.Failed or NotificationStatus.Withheld) return;
         var report = await db.SecurityReports.AsNoTracking().SingleAsync(r => r.Id == reply.ReportId, ct);
+        if (!report.ReporterEmailVerified || reply.ToEmail is null || !string.Equals(reply.ToEmail, report.ReporterEmail, StringComparison.OrdinalIgnoreCase))
+        {
+            reply.Status = NotificationStatus.Withheld;
+            reply.ToEmail = null;
+            await db.SaveChangesAsync(ct);
+            return;
+        }
 
         var message = new MimeMessage { Subject = $"Re: your security report {report.Id.ToString()[..8]}", MessageId = $"report-reply-{reply.Id}@{mail.MessageIdDomain}" };
         message.From.Add(MailboxAddress.Parse(mail.From));

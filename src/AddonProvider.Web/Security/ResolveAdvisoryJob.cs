@@ -8,7 +8,8 @@ namespace AddonProvider.Web.Security;
 
 /// <summary>
 /// Fixes who an advisory reaches: the affected resources (targets), one notification per recipient address
-/// (owner email + SSO users' emails, de-duplicated case-insensitively, under a unique constraint), resources with
+/// (owner email + verified SSO users' emails, de-duplicated case-insensitively, under a unique constraint; an
+/// unverified SSO login's email is only a claim and never mailed), resources with
 /// no contact marked unreachable, and one delivery job per batch — all in one transaction, once.
 /// </summary>
 public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, TimeProvider clock, ILogger<ResolveAdvisoryJob> logger) : IJob
@@ -27,7 +28,7 @@ public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, Tim
             INSERT INTO advisory_targets (advisory_id, resource_id, reachable)
             SELECT {id}, r.id,
                    coalesce(btrim(r.owner_email), '') <> ''
-                   OR EXISTS (SELECT 1 FROM sso_users u WHERE u.resource_id = r.id AND coalesce(btrim(u.email), '') <> '')
+                   OR EXISTS (SELECT 1 FROM sso_users u WHERE u.resource_id = r.id AND u.verified AND coalesce(btrim(u.email), '') <> '')
             FROM resources r WHERE r.id = ANY({resourceIds.ToArray()})
             ON CONFLICT DO NOTHING
             """, ct);
@@ -42,7 +43,7 @@ public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, Tim
                 UNION ALL
                 SELECT t.resource_id, btrim(u.email), lower(btrim(u.email))
                 FROM advisory_targets t JOIN sso_users u ON u.resource_id = t.resource_id
-                WHERE t.advisory_id = {id} AND coalesce(btrim(u.email), '') <> ''
+                WHERE t.advisory_id = {id} AND u.verified AND coalesce(btrim(u.email), '') <> ''
             ) c
             GROUP BY c.email_key
             ON CONFLICT (advisory_id, email_key) DO NOTHING

@@ -18,7 +18,8 @@ public static class SecurityDashboard
         var group = dashboard.MapGroup("/security").WithTags("Dashboard: security");
         group.MapGet("/advisories/{advisoryId:guid}", ShowAdvisory);
         group.MapPost("/advisories/{advisoryId:guid}/acknowledge", Acknowledge);
-        group.MapGet("/report", (HttpContext http) => ReportForm(http, null, [], StatusCodes.Status200OK));
+        group.MapGet("/report", async (HttpContext http, SecurityReportService reports, CancellationToken ct) =>
+            ReportForm(http, null, [], StatusCodes.Status200OK, await reports.ForResourceAsync(http.Resource().Id, ct)));
         group.MapPost("/report", SubmitReport);
         group.MapGet("/reports/{reportId:guid}", ReportReceived);
         return group;
@@ -79,7 +80,7 @@ public static class SecurityDashboard
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Acknowledge(Guid advisoryId, IFormCollection form, HttpContext http, SecurityNotices notices, CancellationToken ct)
     {
         var id = http.Resource().Id;
-        if (!await notices.AcknowledgeAsync(id, advisoryId, $"heroku-user:{http.User.UserId()}", ct))
+        if (!await notices.AcknowledgeAsync(id, advisoryId, http.User.DashboardActor(), ct))
             return DashboardEndpoints.NotFound(http);
         // Back to the page the banner was on; only a path inside this resource's dashboard (no open redirect).
         var back = form["return"].ToString();
@@ -88,18 +89,28 @@ public static class SecurityDashboard
         return TypedResults.Redirect(local ? back : prefix);
     }
 
-    private static ContentHttpResult ReportForm(HttpContext http, IFormCollection? posted, IReadOnlyList<string> errors, int status)
+    private static ContentHttpResult ReportForm(HttpContext http, IFormCollection? posted, IReadOnlyList<string> errors, int status, IReadOnlyList<ReportView> earlier)
     {
         string P(string name, string fallback) => posted?[name].ToString() ?? fallback;
+        var verifiedEmail = http.User.UserEmail();
+        // Only an address Heroku vouched for is mailed: a typed one could be anyone's, and our reply quotes the report.
+        var answers = verifiedEmail is not null
+            ? H($"<p id=\"answer-channel\">We answer by email at your Heroku account's address or the app owner's; replies to any other address are not emailed and appear only on the report's page here.</p>")
+            : H($"<p id=\"answer-channel\">Heroku did not confirm who you are for this session, so we will not email you: our answers appear on the report's page here (listed below).</p>");
         return Page.Render(http, "Report a security concern", H($"""
             {Page.Errors(errors)}
-            <p>Tell us about a vulnerability or a suspected incident affecting this add-on. Our security team reads every report and answers by email.</p>
+            <p>Tell us about a vulnerability or a suspected incident affecting this add-on. Our security team reads every report and answers it.</p>
+            {answers}
             <form method="post" action="/dashboard/{http.Resource().Id}/security/report" id="report-form">{Page.Antiforgery(http)}
             <label>What did you find?<textarea name="text" id="report-text" rows="8" maxlength="{SecurityReportService.MaxText}">{P("text", "")}</textarea></label>
-            <label>Your email<input name="reporter_email" id="reporter-email" type="email" maxlength="320" value="{P("reporter_email", http.User.UserEmail() ?? "")}"></label>
+            <label>Your email<input name="reporter_email" id="reporter-email" type="email" maxlength="320" value="{P("reporter_email", verifiedEmail ?? "")}"></label>
             <label>Your name (optional)<input name="reporter_name" id="reporter-name" maxlength="200" value="{P("reporter_name", "")}"></label>
             <p><button type="submit">Send report</button></p>
             </form>
+            {When(earlier.Count > 0, () => H($"""
+                <h2>Reports from this add-on</h2>
+                <ul id="reports">{earlier.Select(r => H($"<li><a href=\"/dashboard/{http.Resource().Id}/security/reports/{r.Id}\">{r.CreatedAt:yyyy-MM-dd HH:mm} UTC · <code>{r.Id.ToString()[..8]}</code></a> · {r.Status}</li>"))}</ul>
+                """))}
             """), status);
     }
 
@@ -107,8 +118,8 @@ public static class SecurityDashboard
     {
         var id = http.Resource().Id;
         var input = new ReportInput(form["text"].ToString(), form["reporter_email"].ToString() is { Length: > 0 } e ? e : null, form["reporter_name"].ToString());
-        var outcome = await reports.SubmitAsync(id, http.User.UserEmail(), input, ct);
-        if (outcome.Failure is { } f) return ReportForm(http, form, [FormWording(f.Message)], f.Status);
+        var outcome = await reports.SubmitAsync(id, new Reporter(http.User.UserEmail(), http.User.DashboardActor()), input, ct);
+        if (outcome.Failure is { } f) return ReportForm(http, form, [FormWording(f.Message)], f.Status, await reports.ForResourceAsync(id, ct));
         return TypedResults.Redirect($"/dashboard/{id}/security/reports/{outcome.Value!.Id}");
     }
 
@@ -121,9 +132,17 @@ public static class SecurityDashboard
         // A report is shown only to sessions of the resource it was filed from.
         if (await reports.GetAsync(reportId, ct) is not { } r || r.ResourceId != http.Resource().Id)
             return DashboardEndpoints.NotFound(http);
+        var channel = r.ReporterEmailVerified
+            ? H($"and will answer by email at {r.ReporterEmail} and on this page")
+            : H($"and will answer on this page: {r.ReporterEmail} is not an address we could verify, so we do not email it");
+        var replies = r.Replies ?? [];
         return Page.Render(http, "Report received", H($"""
-            <p class="saved" role="status" id="report-received">Thank you. We received your report on {r.CreatedAt:yyyy-MM-dd HH:mm} UTC (reference <code>{r.Id.ToString()[..8]}</code>) and will answer at {r.ReporterEmail}.</p>
+            <p class="saved" role="status" id="report-received">Thank you. We received your report on {r.CreatedAt:yyyy-MM-dd HH:mm} UTC (reference <code>{r.Id.ToString()[..8]}</code>) {channel}.</p>
             <h2>Your report</h2><pre><code>{r.Text}</code></pre>
+            <h2>Our answers</h2>
+            {(replies.Count == 0
+                ? H($"<p id=\"no-replies\">No answer yet. Status: {r.Status}.</p>")
+                : H($"<ol id=\"replies\">{replies.Select(x => H($"<li><p>{x.CreatedAt:yyyy-MM-dd HH:mm} UTC</p><pre><code>{x.Body}</code></pre></li>"))}</ol>"))}
             """));
     }
 }

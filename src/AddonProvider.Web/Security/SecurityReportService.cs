@@ -11,30 +11,46 @@ namespace AddonProvider.Web.Security;
 public sealed record ReportInput(string? Text, string? ReporterEmail, string? ReporterName);
 public sealed record TriageInput(string? Status, string? Notes);
 public sealed record ReplyInput(string? Body);
-public sealed record ReplyView(long Id, string Author, string ToEmail, string Body, string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime? SentAt);
-public sealed record ReportView(Guid Id, Guid? ResourceId, string ReporterEmail, string? ReporterName, string Text, string Status, string? Notes,
-    DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<ReplyView>? Replies = null);
+public sealed record ReplyView(long Id, string Author, string? ToEmail, string Body, string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime? SentAt);
+public sealed record ReportView(Guid Id, Guid? ResourceId, string ReporterEmail, bool ReporterEmailVerified, string? ReporterName, string Text, string Status,
+    string? Notes, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<ReplyView>? Replies = null);
 
-/// <summary>Security concerns customers report, and the operators' triage of them (status, notes, emailed replies).</summary>
+/// <summary>Who files a report from a dashboard session: the SSO-verified email (null when unverified) and the audit actor.</summary>
+public sealed record Reporter(string? VerifiedEmail, string Actor);
+
+/// <summary>
+/// Security concerns customers report, and the operators' triage of them (status, notes, replies). A reply is mailed
+/// only to a verified address — the reporting user's SSO-verified email or the resource's owner email from the
+/// Platform API — so a typed address cannot make our security mailbox send the reporter's text to a third party.
+/// Every reply is also shown on the report's dashboard page.
+/// </summary>
 public sealed class SecurityReportService(AddonDbContext db, TimeProvider clock)
 {
     public const int MaxText = 20_000;
 
-    public async Task<Outcome<ReportView>> SubmitAsync(Guid resourceId, string? sessionEmail, ReportInput input, CancellationToken ct)
+    public async Task<Outcome<ReportView>> SubmitAsync(Guid resourceId, Reporter who, ReportInput input, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(input.Text)) return Failure.Unprocessable("text is required: describe the concern.");
         if (input.Text.Length > MaxText) return Failure.Unprocessable($"text must be at most {MaxText:N0} characters.");
-        var email = (input.ReporterEmail ?? sessionEmail)?.Trim();
-        if (email is null || !MimeKit.MailboxAddress.TryParse(email, out var box) || !box.Address.Contains('@'))
+        var email = (input.ReporterEmail ?? who.VerifiedEmail)?.Trim();
+        if (email is null || !MimeKit.MailboxAddress.TryParse(email, out var box) || !box.Address.Contains('@') || box.Address.Length > 320)
             return Failure.Unprocessable("reporterEmail is required (we answer by email) and must be an email address.");
+        // An unverified session proves no address at all; a verified one proves its own, and the owner's is Heroku's.
+        var verified = false;
+        if (who.VerifiedEmail is { } sessionEmail)
+        {
+            var owner = await db.Resources.Where(r => r.Id == resourceId).Select(r => r.OwnerEmail).SingleOrDefaultAsync(ct);
+            verified = SameAddress(box.Address, sessionEmail) || (owner is not null && SameAddress(box.Address, owner));
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var report = new SecurityReport
         {
-            Id = Guid.NewGuid(), ResourceId = resourceId, ReporterEmail = box.Address, ReporterName = input.ReporterName?.Trim() is { Length: > 0 } n ? n[..Math.Min(200, n.Length)] : null,
+            Id = Guid.NewGuid(), ResourceId = resourceId, ReporterEmail = box.Address, ReporterEmailVerified = verified,
+            ReporterName = input.ReporterName?.Trim() is { Length: > 0 } n ? n[..Math.Min(200, n.Length)] : null,
             Text = input.Text.Trim(), Status = SecurityReportStatus.New, CreatedAt = now, UpdatedAt = now,
         };
         db.SecurityReports.Add(report);
-        var audit = AuditLog.Entry(now, $"customer:{box.Address}", "security-report.submit", null, detail: Detail(report.Id));
+        var audit = AuditLog.Entry(now, who.Actor, "security-report.submit", null, detail: Detail(report.Id));
         audit.ResourceId = resourceId;
         db.AuditLog.Add(audit);
         await db.SaveChangesAsync(ct);
@@ -64,7 +80,10 @@ public sealed class SecurityReportService(AddonDbContext db, TimeProvider clock)
         return View(report);
     }
 
-    /// <summary>Records the reply and, in the same transaction, the job that emails it.</summary>
+    /// <summary>
+    /// Records the reply and, in the same transaction, the job that emails it — only when the report's address is
+    /// verified; otherwise the reply is <c>withheld</c> (no address, no job) and shown on the dashboard only.
+    /// </summary>
     public async Task<Outcome<ReplyView>> ReplyAsync(Guid id, ReplyInput input, string actor, string? requestId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(input.Body)) return Failure.Unprocessable("body is required.");
@@ -73,10 +92,15 @@ public sealed class SecurityReportService(AddonDbContext db, TimeProvider clock)
         if (report is null) return Failure.NotFound($"No security report {id}.");
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var reply = new SecurityReportReply { ReportId = id, Author = actor, ToEmail = report.ReporterEmail, Body = input.Body.Trim(), Status = NotificationStatus.Pending, CreatedAt = now };
+        var mailed = report.ReporterEmailVerified;
+        var reply = new SecurityReportReply
+        {
+            ReportId = id, Author = actor, ToEmail = mailed ? report.ReporterEmail : null, Body = input.Body.Trim(),
+            Status = mailed ? NotificationStatus.Pending : NotificationStatus.Withheld, CreatedAt = now,
+        };
         db.SecurityReportReplies.Add(reply);
         await db.SaveChangesAsync(ct); // the reply's id is the job's argument
-        db.Enqueue(AdvisoryJobs.ReportReply, reply.Id.ToString(), now);
+        if (mailed) db.Enqueue(AdvisoryJobs.ReportReply, reply.Id.ToString(), now);
         db.AuditLog.Add(AuditLog.Entry(now, actor, "security-report.reply", null, requestId: requestId, detail: Detail(id)));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -91,8 +115,15 @@ public sealed class SecurityReportService(AddonDbContext db, TimeProvider clock)
         return View(report) with { Replies = replies.Select(ReplyOf).ToList() };
     }
 
-    public static ReportView View(SecurityReport r) => new(r.Id, r.ResourceId, r.ReporterEmail, r.ReporterName, r.Text,
+    /// <summary>The reports filed from one resource's dashboard, newest first (the customer's list of them).</summary>
+    public async Task<List<ReportView>> ForResourceAsync(Guid resourceId, CancellationToken ct) =>
+        (await db.SecurityReports.AsNoTracking().Where(r => r.ResourceId == resourceId).OrderByDescending(r => r.CreatedAt).Take(50).ToListAsync(ct))
+        .Select(View).ToList();
+
+    public static ReportView View(SecurityReport r) => new(r.Id, r.ResourceId, r.ReporterEmail, r.ReporterEmailVerified, r.ReporterName, r.Text,
         r.Status.ToString().ToLowerInvariant(), r.Notes, r.CreatedAt, r.UpdatedAt);
+
+    private static bool SameAddress(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     public static ReplyView ReplyOf(SecurityReportReply r) => new(r.Id, r.Author, r.ToEmail, r.Body, r.Status.ToString().ToLowerInvariant(),
         r.Attempts, r.LastError, r.CreatedAt, r.SentAt);

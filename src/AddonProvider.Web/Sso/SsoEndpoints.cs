@@ -55,7 +55,10 @@ public static class SsoEndpoints
         services.AddAuthorizationBuilder().AddPolicy(DashboardSession.Policy, p => p
             .AddAuthenticationSchemes(DashboardSession.Scheme)
             .RequireAuthenticatedUser()
-            .RequireClaim("resource_id"));
+            .RequireClaim("resource_id")
+            // Cookies from before logins were marked verified or not carry a claimed email as if it were proven:
+            // they end (the customer opens the add-on again from Heroku).
+            .RequireClaim(DashboardSession.VerifiedClaim));
         return services;
     }
 
@@ -95,9 +98,11 @@ public static class SsoEndpoints
 
     private static Task<Results<RedirectHttpResult, ContentHttpResult>> LegacyLogin(string id, HttpContext http, SsoLogin sso, CancellationToken ct)
     {
+        // Its credential is `token` + `timestamp` and nothing else: no other token form, and no user id or email
+        // (nothing signs them), so the session is unverified. `nav-data` only feeds Heroku's header.
         string? Q(string name) => http.Request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
         return SignInAsync(http, sso, new SsoRequest(
-            null, id, Q("token"), null, null, Q("timestamp"), Q("user_id"), Q("email"), Q("app"), Q("nav-data")), ct);
+            null, id, Q("token"), null, null, Q("timestamp"), null, null, null, Q("nav-data")), ct);
     }
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignInAsync(HttpContext http, SsoLogin sso, SsoRequest request, CancellationToken ct)
@@ -118,7 +123,7 @@ public static class SsoEndpoints
             return Page.Message(http, StatusCodes.Status403Forbidden, "Sign-in refused", refusal!);
         }
 
-        await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity.ResourceId, identity.ProductId, identity.UserId, identity.Email, identity.App));
+        await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity.ResourceId, identity.ProductId, identity.UserId, identity.Email, identity.App, identity.Verified));
         if (!string.IsNullOrEmpty(request.NavData))
             http.Response.Cookies.Append(DashboardSession.NavDataCookie, request.NavData, new CookieOptions
             {

@@ -5,12 +5,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Sso;
 
-/// <summary>Who a successful SSO login is: the session is bound to exactly this resource and user.</summary>
-public sealed record SsoIdentity(Guid ResourceId, string ProductId, string UserId, string? Email, string? App);
+/// <summary>
+/// Who a successful SSO login is: the session is bound to exactly this resource and user. Only a
+/// <paramref name="Verified"/> login (user-scoped token) proves <paramref name="UserId"/> and <paramref name="Email"/>;
+/// otherwise they are whatever the form claimed, and never used as an address or an actor.
+/// </summary>
+public sealed record SsoIdentity(Guid ResourceId, string ProductId, string UserId, string? Email, string? App, bool Verified);
 
 /// <summary>
-/// Checks an SSO request. The hot path is deliberately three round trips: one resource look-up, then one
-/// statement that both claims the (token, user) pair and upserts the user (a CTE, so a replay touches nothing).
+/// Checks an SSO request. The hot path is deliberately two round trips: one resource look-up, then one
+/// statement that claims the token, records the weaker ones beside it and upserts the user (a CTE, so a replay
+/// touches nothing).
 /// </summary>
 public sealed class SsoLogin(AddonDbContext db, AddonCredentials credentials, TimeProvider clock)
 {
@@ -55,30 +60,34 @@ public sealed class SsoLogin(AddonDbContext db, AddonCredentials credentials, Ti
         if (!valid || resource is null) return (null, Refused);
         if (resource.State is not (ResourceState.Provisioned or ResourceState.Provisioning)) return (null, Inactive);
 
+        var verified = kind == SsoTokenKind.UserScoped;
         var userId = request.UserId ?? "";
         var expires = issued.UtcDateTime + MaxAge + MaxSkew;
         var nowUtc = now.UtcDateTime;
         var tokenKey = token.ToLowerInvariant();
-        int claimed;
-        if (userId.Length == 0)
-        {
-            claimed = await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO sso_token_uses (token, user_id, expires_at) VALUES ({tokenKey}, '', {expires}) ON CONFLICT DO NOTHING", ct);
-        }
-        else
-        {
-            claimed = await db.Database.ExecuteSqlAsync($"""
-                WITH used AS (
-                    INSERT INTO sso_token_uses (token, user_id, expires_at) VALUES ({tokenKey}, {userId}, {expires})
-                    ON CONFLICT DO NOTHING RETURNING 1)
-                INSERT INTO sso_users (resource_id, user_id, email, first_login_at, last_login_at)
-                SELECT {resourceId}, {userId}, {request.Email}, {nowUtc}, {nowUtc} FROM used
+        var alongside = SsoTokens.Alongside(request, kind).Where(t => t != tokenKey).ToArray();
+        // One statement: claim the token that verified this login (a replay, under any user id, claims nothing and
+        // so writes nothing), record the weaker tokens sent with it without needing them (two team members opening
+        // the add-on in the same second carry the same weak tokens), and upsert the user. An unverified login never
+        // overwrites a verified user's row, and its claimed email stays marked unverified.
+        var claimed = await db.Database.SqlQuery<int>($"""
+            WITH used AS (
+                INSERT INTO sso_token_uses (token, user_id, expires_at) VALUES ({tokenKey}, {userId}, {expires})
+                ON CONFLICT DO NOTHING RETURNING 1),
+            alongside AS (
+                INSERT INTO sso_token_uses (token, user_id, expires_at)
+                SELECT t, {userId}, {expires} FROM unnest({alongside}::varchar[]) AS t WHERE EXISTS (SELECT 1 FROM used)
+                ON CONFLICT DO NOTHING),
+            contact AS (
+                INSERT INTO sso_users (resource_id, user_id, email, verified, first_login_at, last_login_at)
+                SELECT {resourceId}, {userId}, {request.Email}, {verified}, {nowUtc}, {nowUtc} FROM used WHERE {userId} <> ''
                 ON CONFLICT (resource_id, user_id) DO UPDATE
-                    SET email = COALESCE(excluded.email, sso_users.email), last_login_at = excluded.last_login_at
-                """, ct);
-        }
-        if (claimed == 0) return (null, Replayed);
+                    SET email = COALESCE(excluded.email, sso_users.email), verified = excluded.verified, last_login_at = excluded.last_login_at
+                    WHERE excluded.verified OR NOT sso_users.verified)
+            SELECT count(*)::int AS "Value" FROM used
+            """).ToListAsync(ct);
+        if (claimed is not [1]) return (null, Replayed);
 
-        return (new SsoIdentity(resourceId, resource.ProductId, userId, request.Email, request.App), null);
+        return (new SsoIdentity(resourceId, resource.ProductId, userId, request.Email, request.App, verified), null);
     }
 }

@@ -20,7 +20,9 @@ public enum SsoTokenKind { UserScoped, Resource, Legacy }
 
 /// <summary>
 /// Heroku's three SSO token forms (partner-api.md §4). Only the strongest token present is checked, so a
-/// request cannot fall back to a weaker form by also carrying a forged stronger one.
+/// request cannot fall back to a weaker form by also carrying a forged stronger one. Only the user-scoped token
+/// signs the user id and email; the other two sign the resource and timestamp alone, so a login by them is
+/// unverified: its user id and email are claims.
 /// </summary>
 public static class SsoTokens
 {
@@ -30,6 +32,22 @@ public static class SsoTokens
         : !string.IsNullOrEmpty(r.ResourceToken) ? (r.ResourceToken, r.ResourceId ?? "", SsoTokenKind.Resource)
         : !string.IsNullOrEmpty(r.Token) ? (r.Token, r.Id ?? r.ResourceId ?? "", SsoTokenKind.Legacy)
         : null;
+
+    /// <summary>
+    /// The weaker tokens a request carries beside the one checked, lower-cased: a successful login records them too,
+    /// so a form stripped of its stronger token cannot log in again. Only what could be a SHA-1 hex digest counts
+    /// (anything else can never pass a weaker login's check).
+    /// </summary>
+    public static string[] Alongside(SsoRequest r, SsoTokenKind checkedKind)
+    {
+        var weaker = checkedKind switch
+        {
+            SsoTokenKind.UserScoped => new[] { r.ResourceToken, r.Token },
+            SsoTokenKind.Resource => new[] { r.Token },
+            _ => [],
+        };
+        return weaker.Where(t => t is { Length: 40 } && t.All(char.IsAsciiHexDigit)).Select(t => t!.ToLowerInvariant()).Distinct().ToArray();
+    }
 
     public static string Compute(SsoTokenKind kind, string subjectId, string salt, string timestamp, string? userId = null, string? email = null) => kind switch
     {

@@ -41,6 +41,11 @@ public class FolderDependencyTests
     public void Provisioning_DoesNotReference(string folder) =>
         NoReferences(Folder("Provisioning"), Folder(folder));
 
+    /// <summary>Heroku/ is outbound only (OAuth, Platform API): what Heroku presents to us (Basic auth, SSO salts) is Provisioning's.</summary>
+    [Fact]
+    public void OutboundHeroku_DoesNotReferenceTheInboundProtocol() =>
+        NoReferences(Folder("Heroku"), Folder("Provisioning"));
+
     /// <summary>A product's types are named only in its own folder, in Catalog/ and in the table of contents (AddonProviderApp).</summary>
     [Theory]
     [MemberData(nameof(WebFolders.Products), MemberType = typeof(WebFolders))]

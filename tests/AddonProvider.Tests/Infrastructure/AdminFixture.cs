@@ -25,9 +25,13 @@ public class AdminFixture : AppFixture
         ["OPERATORS_EMAIL"] = OperatorsEmail,
     };
 
-    /// <summary>A live resource with the given contacts, inserted directly (owner emails and SSO users come from other features).</summary>
+    /// <summary>
+    /// A live resource with the given contacts, inserted directly (owner emails and SSO users come from other features);
+    /// <paramref name="ssoEmails"/> are verified SSO users (user-scoped logins), <paramref name="unverifiedSsoEmails"/> weaker-token ones.
+    /// </summary>
     public async Task<Resource> ResourceAsync(string product = "kafkacluster", string plan = "starter", string region = "us", string? owner = null,
-        string[]? ssoEmails = null, ResourceState state = ResourceState.Provisioned, DateTime? createdAt = null, string? name = null)
+        string[]? ssoEmails = null, ResourceState state = ResourceState.Provisioned, DateTime? createdAt = null, string? name = null,
+        string[]? unverifiedSsoEmails = null)
     {
         var now = createdAt ?? DateTime.UtcNow;
         var resource = new Resource
@@ -39,7 +43,9 @@ public class AdminFixture : AppFixture
         await using var db = Db();
         db.Resources.Add(resource);
         foreach (var (email, i) in (ssoEmails ?? []).Select((e, i) => (e, i)))
-            db.SsoUsers.Add(new SsoUser { ResourceId = resource.Id, UserId = $"user-{Guid.NewGuid():N}-{i}", Email = email, FirstLoginAt = now, LastLoginAt = now });
+            db.SsoUsers.Add(new SsoUser { ResourceId = resource.Id, UserId = $"user-{Guid.NewGuid():N}-{i}", Email = email, Verified = true, FirstLoginAt = now, LastLoginAt = now });
+        foreach (var email in unverifiedSsoEmails ?? [])
+            db.SsoUsers.Add(new SsoUser { ResourceId = resource.Id, UserId = $"claimed-{Guid.NewGuid():N}", Email = email, Verified = false, FirstLoginAt = now, LastLoginAt = now });
         await db.SaveChangesAsync();
         return resource;
     }

@@ -55,7 +55,7 @@ public class HerokuFixture : AppFixture
         // The provider's URL is only needed for SSO links, which these tests don't follow. Heroku issues the OAuth
         // client secret the app is configured with: the simulator asks the app's settings when a token is requested.
         Simulator = await HerokuSimulator.StartAsync("http://127.0.0.1:0", "http://127.0.0.1:1",
-            oauthSecret: product => App.Services.GetRequiredService<AddonCredentials>().For(product)!.OAuthClientSecret);
+            oauthSecret: product => App.Services.GetRequiredService<AddonProvider.Web.Heroku.OAuthClientSecrets>().For(product));
         await base.InitializeAsync();
     }
 

@@ -164,12 +164,37 @@ public sealed class FanOutTests(AdminFixture app) : IClassFixture<AdminFixture>
     }
 
     [Fact]
+    public async Task OnlyVerifiedSsoEmails_AreRecipients_AndDeliveryRechecksThem()
+    {
+        var (owner, verified, claimed, demoted) = (Email("owner"), Email("verified"), Email("claimed"), Email("demoted"));
+        var r = await app.ResourceAsync("kafkacluster", "starter", "us", owner, [verified, demoted], unverifiedSsoEmails: [claimed]);
+        var id = await PublishAsync(new { resourceIds = new[] { r.Id } });
+        Assert.Null(await app.RunJobAsync(AdvisoryJobs.Resolve, id.ToString()));
+        await using (var db = app.Db())
+        {
+            Assert.Equal(new[] { demoted, owner, verified }.Order(), (await db.AdvisoryNotifications.Where(n => n.AdvisoryId == id).Select(n => n.Email).ToListAsync()).Order());
+            // Resolved while verified, no longer a verified contact when the batch is sent (as rows from before the rule are).
+            await db.SsoUsers.Where(u => u.Email == demoted).ExecuteUpdateAsync(u => u.SetProperty(x => x.Verified, false));
+        }
+        Assert.Empty(await app.RunJobsAsync());
+
+        Assert.Single(app.Smtp.AcceptedFor(owner));
+        Assert.Single(app.Smtp.AcceptedFor(verified));
+        Assert.Empty(app.Smtp.AcceptedFor(claimed));
+        Assert.Empty(app.Smtp.AcceptedFor(demoted));
+        await using var check = app.Db();
+        var skipped = await check.AdvisoryNotifications.SingleAsync(n => n.AdvisoryId == id && n.Email == demoted);
+        Assert.Equal((NotificationStatus.Failed, "not a verified contact of the affected resources"), (skipped.Status, skipped.LastError));
+    }
+
+    [Fact]
     public async Task SecurityReport_IsTriagedAndAnsweredByEmail()
     {
         var resource = await app.ResourceAsync("kafkacluster", "starter", "us", Email("reporter-owner"));
         var reporter = Email("reporter");
-        // Filed from the customer's dashboard; without a usable email address to answer to, it is refused.
-        var customer = await app.SsoLoginAsync(resource.Id);
+        // Filed from the customer's dashboard (a verified session: replies go to its SSO-verified email); without a
+        // usable email address to answer to, it is refused.
+        var customer = await app.SsoLoginAsync(resource.Id, email: reporter);
         var form = $"/dashboard/{resource.Id}/security/report";
         using (var missing = await AppFixture.PostFormAsync(customer, form, form, new Dictionary<string, string> { ["text"] = "something", ["reporter_email"] = "not an email" }))
         {

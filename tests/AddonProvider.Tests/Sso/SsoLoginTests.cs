@@ -43,7 +43,7 @@ public sealed class SsoLoginTests(SsoFixture app) : IClassFixture<SsoFixture>
 
         await using var db = app.Db();
         var user = await db.SsoUsers.SingleAsync(u => u.ResourceId == id);
-        Assert.Equal((AppFixture.UserId, AppFixture.UserEmail), (user.UserId, user.Email));
+        Assert.Equal((AppFixture.UserId, AppFixture.UserEmail, true), (user.UserId, user.Email, user.Verified));
     }
 
     [Fact]
@@ -155,16 +155,68 @@ public sealed class SsoLoginTests(SsoFixture app) : IClassFixture<SsoFixture>
     }
 
     [Fact]
-    public async Task Login_SameResourceTokenForAnotherUser_IsADifferentPairAndAccepted()
+    public async Task Login_SameResourceTokenForAnotherUser_IsARefusedReplay()
     {
+        // The resource token signs no user: once used, it is spent, whatever user id the form names.
         var (id, _) = await app.ProvisionOkAsync("mobiloud", "starter");
         var first = app.SsoForm(id, "mobiloud", kind: SsoTokenKind.Resource);
         var second = new Dictionary<string, string>(first) { ["user_id"] = "another-user", ["email"] = "other@example.com" };
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(first)).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(second)).StatusCode);
         await ExpectRefusedAsync(await PostAsync(second), SsoLogin.Replayed);
         await using var db = app.Db();
-        Assert.Equal(2, await db.SsoUsers.CountAsync(u => u.ResourceId == id));
+        var user = await db.SsoUsers.SingleAsync(u => u.ResourceId == id);
+        Assert.Equal((AppFixture.UserId, false), (user.UserId, user.Verified));
+    }
+
+    [Theory]
+    [InlineData(SsoTokenKind.Resource)]
+    [InlineData(SsoTokenKind.Legacy)]
+    public async Task Login_WeakerToken_IsUnverified_NeitherContactNorIdentity(SsoTokenKind kind)
+    {
+        var (id, _) = await app.ProvisionOkAsync("mobiloud", "starter");
+        var client = app.NewBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(app.SsoForm(id, "mobiloud", kind: kind, email: "claimed@example.com"), client)).StatusCode);
+        var page = await client.GetStringAsync($"/dashboard/{id}/security/report");
+        Assert.DoesNotContain("claimed@example.com", page);
+
+        await using var db = app.Db();
+        var user = await db.SsoUsers.SingleAsync(u => u.ResourceId == id);
+        Assert.False(user.Verified);
+    }
+
+    [Fact]
+    public async Task Login_UnverifiedAfterVerified_LeavesTheVerifiedContactAlone()
+    {
+        var (id, _) = await app.ProvisionOkAsync("mobiloud", "starter");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(app.SsoForm(id, "mobiloud", timestamp: Now - 5))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(app.SsoForm(id, "mobiloud", kind: SsoTokenKind.Resource, email: "claimed@example.com"))).StatusCode);
+        await using var db = app.Db();
+        var user = await db.SsoUsers.SingleAsync(u => u.ResourceId == id);
+        Assert.Equal((AppFixture.UserEmail, true), (user.Email, user.Verified));
+    }
+
+    [Fact]
+    public async Task Kensa_LegacyForm_LogsInUnverified()
+    {
+        // What Heroku's kensa test tool posts: id, token, timestamp, nav-data, email, app (no user id, no v3 tokens).
+        var (id, _) = await app.ProvisionOkAsync("mobiloud", "starter");
+        var ts = Now.ToString();
+        var form = new Dictionary<string, string>
+        {
+            ["id"] = id.ToString(), ["token"] = SsoTokens.Compute(SsoTokenKind.Legacy, id.ToString(), app.SsoSalt("mobiloud"), ts),
+            ["timestamp"] = ts, ["nav-data"] = "eyJhZGRvbiI6Ik1vYmlMb3VkIn0", ["email"] = "username@example.com", ["app"] = "myapp",
+        };
+        var client = app.NewBrowserClient();
+        using var response = await PostAsync(form, client);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("heroku-nav-data=eyJhZGRvbiI6Ik1vYmlMb3VkIn0;"));
+        using var page = await client.GetAsync(response.Headers.Location!.OriginalString + "/mobiloud");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"heroku-header\"", html);
+        Assert.DoesNotContain("username@example.com", html);
+        await using var db = app.Db();
+        Assert.False(await db.SsoUsers.AnyAsync(u => u.ResourceId == id)); // no user id, nothing to record
     }
 
     [Fact]
@@ -206,6 +258,8 @@ public sealed class SsoLoginTests(SsoFixture app) : IClassFixture<SsoFixture>
 
         using var replay = await client.GetAsync($"/heroku/resources/{id}?token={token}&timestamp={ts}");
         await ExpectRefusedAsync(replay, SsoLogin.Replayed);
+        using var asResourceToken = await PostAsync(new() { ["resource_id"] = id.ToString(), ["resource_token"] = token, ["timestamp"] = ts });
+        await ExpectRefusedAsync(asResourceToken, SsoLogin.Replayed);
         using var bad = await client.GetAsync($"/heroku/resources/{id}?token={new string('0', 40)}&timestamp={ts}");
         await ExpectRefusedAsync(bad, SsoLogin.Refused);
     }
