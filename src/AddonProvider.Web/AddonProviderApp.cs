@@ -39,6 +39,7 @@ public static class AddonProviderApp
             .AddPlatform(settings)
             .AddSecrets(settings)
             .AddProblemResponses()
+            .AddPageProblems()
             .AddRouterRealities(settings)
             .AddTelemetry(settings)
             .AddExceptionHandler<DatabaseUnavailable>()
@@ -67,6 +68,7 @@ public static class AddonProviderApp
         app.UseRequestTimeouts();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseBodySizeGate();
         app.UseAntiforgery();
         app.UseOutageRetry();
 

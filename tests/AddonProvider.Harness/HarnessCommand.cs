@@ -26,6 +26,9 @@ public static class HarnessCommand
                             (retried as Heroku does); both must survive and serve, then an --n provision load
           secrets [--minutes 1] [--c 16]   mixed load, then search the web and worker logs for every secret issued
           soak [--minutes 10] [--c 16]     mixed load; web RSS every 10 s, p99 per minute; then the secrets scan
+          memory-burst      web and worker each in a 512 MB memory cgroup (root; cgroup v1 or v2); 16 max-size reranks,
+                            16 chats of 2 MB (a fake upstream) and 400 provisions at 16 connections at once; peak memory,
+                            time to come back, statuses (HARNESS_HOST_<VAR>=value passes VAR to the hosts, e.g. GC settings)
             --build publishes the web again (otherwise the last publish under artifacts/harness/web is reused); --keep keeps
             the PostgreSQL data folder
           load [--n 10000] [--c 16] [--grant] [--plans product:plan,...] [--warmup 500]
@@ -44,7 +47,7 @@ public static class HarnessCommand
         Line($"- commit {commit}{(dirty ? " (with uncommitted changes)" : "")}, {Environment.ProcessorCount} cores, load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         Line($"- options: n={o.Count} c={o.Concurrency} after={o.FaultAfter} duration={o.Duration.TotalMinutes:0.##} min grant={o.Grant}");
 
-        await using var stack = await Stack.StartAsync(o.Build, o.Keep, output, startHosts: o.Scenario != "start-during-outage");
+        await using var stack = await Stack.StartAsync(o.Build, o.Keep, output, startHosts: o.Scenario is not ("start-during-outage" or "memory-burst"));
         var observed = new Observed();
         var checks = new List<(string Name, bool Ok, string Detail)>();
         var secrets = new List<(string Kind, string Value)>();
@@ -162,6 +165,14 @@ public static class HarnessCommand
                 ids.AddRange(load.Ids);
                 break;
             }
+            case "memory-burst":
+                try { await MemoryBurst.RunAsync(stack, observed, Line, checks, ids, secrets); }
+                catch (InvalidOperationException e) when (stack.Cgroups.Count == 0)
+                {
+                    Line($"- **cannot run**: {e.Message}");
+                    return 2;
+                }
+                break;
             default:
                 await Console.Error.WriteLineAsync(Usage);
                 return 2;
@@ -183,6 +194,8 @@ public static class HarnessCommand
         foreach (var (name, ok, detail) in checks) Line($"| {name} | {(ok ? "met" : "**MISSED**")} | {detail} |");
         Line();
         Line($"Logs: {stack.WebLog}, {stack.WorkerLog}");
+        await stack.StopServicesAsync();
+        MemoryBurst.RemoveCgroups(stack.Cgroups.Values);
         var passed = checks.All(c => c.Ok);
         Line(passed ? "harness: all checks met" : "harness: SOME CHECKS MISSED");
         return passed ? 0 : 1;
@@ -255,7 +268,7 @@ public static class HarnessCommand
         return ms.Length == 0 ? double.NaN : ms[Math.Min(ms.Length - 1, (int)(ms.Length * p))];
     }
 
-    private static IEnumerable<(string, string)> ProvisionSecrets(IEnumerable<string> bodies)
+    internal static IEnumerable<(string, string)> ProvisionSecrets(IEnumerable<string> bodies)
     {
         foreach (var body in bodies)
         {

@@ -15,7 +15,7 @@ try
                 : throw new InvalidOperationException("DATABASE_URL is not set: load checks the provider's rows in that database.");
             return await RowCheckedLoad.RunAsync(LoadOptions.From(options, providerUrl), databaseUrl, Console.Out);
         }
-        case [var scenario and ("kill-web" or "restart-postgres" or "start-during-outage" or "secrets" or "soak"), ..]:
+        case [var scenario and ("kill-web" or "restart-postgres" or "start-during-outage" or "secrets" or "soak" or "memory-burst"), ..]:
         {
             var harness = new HarnessOptions(scenario, options.Int("n", 2000), options.Int("c", 16), options.Int("after", 700),
                 TimeSpan.FromMinutes(double.Parse(options.Get("minutes") ?? (scenario == "soak" ? "10" : "1"), CultureInfo.InvariantCulture)),

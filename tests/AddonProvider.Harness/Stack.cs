@@ -27,6 +27,8 @@ public sealed class Stack : IAsyncDisposable
     public required HerokuSimulator.Running Simulator { get; init; }
     public required TextWriter Out { get; init; }
     public bool Keep { get; init; }
+    /// <summary>A memory cgroup per role ("web", "worker") to start that host in (the memory-burst scenario).</summary>
+    public Dictionary<string, string> Cgroups { get; } = [];
     public Process? Web { get; private set; }
     public Process? Worker { get; private set; }
     public string WebLog => Path.Combine(RunDir, "web.log");
@@ -221,12 +223,15 @@ public sealed class Stack : IAsyncDisposable
         // sh execs dotnet with stdout/stderr appended to the log file, so the kernel writes the log (no pipe that
         // our own process could stall) and the pid we hold is the host's own: SIGKILL hits the host itself.
         var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = Root, UseShellExecute = false };
-        foreach (var a in new[] { "-c", "exec \"$0\" \"$@\" >>\"$HARNESS_LOG\" 2>&1", "dotnet",
+        // With a cgroup, the shell enters it before exec, so everything the host ever allocates is charged there.
+        var enter = Cgroups.TryGetValue(role, out var cgroup) ? "echo $$ >\"$HARNESS_CGROUP/cgroup.procs\" && " : "";
+        foreach (var a in new[] { "-c", enter + "exec \"$0\" \"$@\" >>\"$HARNESS_LOG\" 2>&1", "dotnet",
                      Path.Combine(Root, "artifacts", "harness", "web", "AddonProvider.Web.dll"), "--role", role,
                      "--contentRoot", Path.Combine(Root, "artifacts", "harness", "web") })
             start.ArgumentList.Add(a);
         foreach (var (k, v) in Env) start.Environment[k] = v;
         start.Environment["HARNESS_LOG"] = log;
+        if (cgroup is not null) start.Environment["HARNESS_CGROUP"] = cgroup;
         return Process.Start(start)!;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AddonProvider.Data;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Errors;
+using AddonProvider.Web.Hosting;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
@@ -40,9 +41,41 @@ public static class AdminAuth
                 o.TokenValidationParameters = Validation(jwt);
                 o.Events = new JwtBearerEvents
                 {
+                    // Refused tokens count against the caller's address; past the limit a token not seen valid is a 429
+                    // without being validated (AuthFailureThrottle). The token sign-in of the jobs dashboard counts apart.
+                    OnMessageReceived = ctx =>
+                    {
+                        if (BearerToken(ctx.Request) is { } token && Throttle(ctx.HttpContext).Refuse(ctx.HttpContext, Surface(ctx.HttpContext), token) is { } wait)
+                        {
+                            ctx.HttpContext.Items[ThrottledKey] = wait;
+                            ctx.NoResult();
+                        }
+                        return Task.CompletedTask;
+                    },
+                    OnAuthenticationFailed = ctx =>
+                    {
+                        Throttle(ctx.HttpContext).Failed(ctx.HttpContext, Surface(ctx.HttpContext));
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = ctx =>
+                    {
+                        // One token serves the API and the jobs sign-in: seen valid on either, it passes both.
+                        if (BearerToken(ctx.Request) is { } token)
+                        {
+                            Throttle(ctx.HttpContext).Succeeded(AuthSurface.Admin, token);
+                            Throttle(ctx.HttpContext).Succeeded(AuthSurface.AdminSignIn, token);
+                        }
+                        return Task.CompletedTask;
+                    },
                     OnChallenge = async ctx =>
                     {
                         ctx.HandleResponse();
+                        if (ctx.HttpContext.Items[ThrottledKey] is TimeSpan wait)
+                        {
+                            ctx.Response.Headers.RetryAfter = AuthFailureThrottle.RetryAfterHeader(wait);
+                            await WriteProblemAsync(ctx.HttpContext, Failure.RateLimited(AuthFailureThrottle.Message(wait)));
+                            return;
+                        }
                         var expired = ctx.AuthenticateFailure is SecurityTokenExpiredException;
                         ctx.Response.Headers.WWWAuthenticate = ctx.AuthenticateFailure is null
                             ? "Bearer" : "Bearer error=\"invalid_token\"";
@@ -94,6 +127,17 @@ public static class AdminAuth
         NameClaimType = "sub",
         RoleClaimType = "role",
     };
+
+    private const string ThrottledKey = "admin-jwt.throttled";
+
+    private static AuthFailureThrottle Throttle(HttpContext http) => http.RequestServices.GetRequiredService<AuthFailureThrottle>();
+
+    private static AuthSurface Surface(HttpContext http) =>
+        http.Request.Path.StartsWithSegments(AdminSessionEndpoints.SessionPath) ? AuthSurface.AdminSignIn : AuthSurface.Admin;
+
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { Length: > 7 } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? header[7..].Trim() : null;
 
     private static string ForbiddenMessage(HttpContext http) =>
         http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()?.Policy switch

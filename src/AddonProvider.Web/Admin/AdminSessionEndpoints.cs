@@ -14,13 +14,16 @@ namespace AddonProvider.Web.Admin;
 public static class AdminSessionEndpoints
 {
     public const string DashboardPath = "/admin/jobs";
+    public const string SessionPath = "/admin/session";
 
     public static void MapAdminSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        var session = app.MapGroup("/admin/session").WithTags("Admin session");
+        var session = app.MapGroup(SessionPath).WithTags("Admin session");
         session.MapPost("/", (Delegate)SignIn).RequireAuthorization(AdminAuth.OperatorPolicy);
         session.MapDelete("/", (Delegate)SignOut);
         app.MapGet("/admin/login", () => TypedResults.Content(LoginPage, "text/html; charset=utf-8")).ExcludeFromDescription();
+        // A file, not an inline script: the /admin pages' content security policy runs our own script files only.
+        app.MapGet("/admin/login.js", () => TypedResults.Text(LoginScript, "text/javascript; charset=utf-8")).ExcludeFromDescription();
 
         MapJobsDashboard(app, new DashboardOptions
         {
@@ -73,12 +76,14 @@ public static class AdminSessionEndpoints
         and exchanged for a 15-minute cookie valid under /admin only.</p>
         <form id="f"><textarea id="t" rows="6" cols="80" autocomplete="off"></textarea><br><button>Open the jobs dashboard</button></form>
         <p id="e"></p>
-        <script>
+        <script src="/admin/login.js"></script>
+        """;
+
+    private const string LoginScript = """
         document.getElementById('f').addEventListener('submit', async ev => {
           ev.preventDefault();
           const r = await fetch('/admin/session', { method: 'POST', headers: { Authorization: 'Bearer ' + document.getElementById('t').value.trim() } });
           if (r.ok) location.href = '/admin/jobs'; else document.getElementById('e').textContent = (await r.json()).message;
         });
-        </script>
         """;
 }

@@ -9,9 +9,11 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, in
 public static class Paging
 {
     public const int MaxPageSize = 200;
+    /// <summary>Far beyond any listing we hold, and small enough that (page - 1) × pageSize never overflows.</summary>
+    public const int MaxPage = 1_000_000;
 
     public static Failure? Check(int? page, int? pageSize) =>
-        page is < 1 ? Failure.BadRequest("page must be 1 or more.")
+        page is < 1 or > MaxPage ? Failure.BadRequest($"page must be between 1 and {MaxPage}.")
         : pageSize is < 1 or > MaxPageSize ? Failure.BadRequest($"pageSize must be between 1 and {MaxPageSize}.")
         : null;
 

@@ -24,7 +24,7 @@ public sealed class ProblemWriter : IProblemDetailsWriter
         problem.Type ??= defaults.Type;
         problem.Title ??= defaults.Title;
         // Framework-made problems get a message too, never internals.
-        problem.Detail ??= status switch
+        problem.Detail ??= ClientMessage(context.Exception) ?? status switch
         {
             StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
             StatusCodes.Status400BadRequest => "The request could not be read. If you submitted a form, reload the page and try again.",
@@ -36,4 +36,19 @@ public sealed class ProblemWriter : IProblemDetailsWriter
         problem.Extensions[RequestIdMember] = http.TraceIdentifier;
         return new ValueTask(http.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json", http.RequestAborted));
     }
+
+    private static readonly System.Text.RegularExpressions.Regex Binding =
+        new("^(?:Failed to bind parameter|Required parameter) \"[^\"]* (?<name>[A-Za-z_][A-Za-z0-9_]*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// What a client did wrong, naming the parameter when the framework could not bind one (never echoing the value, and
+    /// never any other exception's text). Null for everything else.
+    /// </summary>
+    public static string? ClientMessage(Exception? e) => e switch
+    {
+        BadHttpRequestException b when Binding.Match(b.Message) is { Success: true } m =>
+            $"{m.Groups["name"].Value} is missing or not a valid value of its type.",
+        InvalidDataException => "The form could not be read: it has too many fields or an over-long field.",
+        _ => null,
+    };
 }

@@ -26,10 +26,32 @@ public static class Problems
             .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = Of(failure) }).AsTask();
     }
 
+    /// <summary>
+    /// The 4xx a request the framework could not read deserves: its own status for BadHttpRequestException (413 over
+    /// the size limit, 400 for a broken form or a parameter that does not bind), 400 for InvalidDataException (form
+    /// limits: too many fields, an over-long value); null for anything that is our fault.
+    /// </summary>
+    public static int? ClientStatus(Exception e) => e switch
+    {
+        BadHttpRequestException b when b.StatusCode is >= 400 and < 500 => b.StatusCode,
+        InvalidDataException => StatusCodes.Status400BadRequest,
+        _ => null,
+    };
+
     public static IServiceCollection AddProblemResponses(this IServiceCollection services) => services
         // A request the framework refuses while binding (bad antiforgery token, unreadable form) is the client's
         // fault: its own 4xx, never a 500 (Development throws these instead of answering 400 directly).
-        .Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = e => e is BadHttpRequestException b ? b.StatusCode : StatusCodes.Status500InternalServerError)
+        .Configure<ExceptionHandlerOptions>(o =>
+        {
+            o.StatusCodeSelector = e => ClientStatus(e) ?? StatusCodes.Status500InternalServerError;
+            // A client's broken request is answered, not an incident: no error log for it. Exceptions a registered
+            // handler answered (the database outage) log their own warning.
+            o.SuppressDiagnosticsCallback = c => c.ExceptionHandledBy == Microsoft.AspNetCore.Diagnostics.ExceptionHandledType.ExceptionHandlerService
+                || ClientStatus(c.Exception) is not null;
+        })
+        // Binding failures (a query value that is no int, an unreadable form) become exceptions in every environment,
+        // so they reach the one writer of each surface and name the parameter, instead of an empty 400.
+        .Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
         // Ahead of the framework's default writer, so ours shapes every body; the default one also declines clients
         // whose Accept lists no JSON type, which then got a body without requestId, plain text, or nothing.
         .AddSingleton<IProblemDetailsWriter, ProblemWriter>()

@@ -10,13 +10,22 @@ namespace AddonProvider.Web.Hosting;
 public static class RouterServices
 {
     public const string DefaultTimeoutPolicy = "router";
+    public const string TrustForwardedForVariable = "TRUST_FORWARDED_FOR";
+    /// <summary>Bodies of routes that declare no limit of their own (dashboard forms, the admin API); none takes uploads.</summary>
+    public const long DefaultMaxBodyBytes = 256 * 1024;
 
     public static IServiceCollection AddRouterRealities(this IServiceCollection services, Settings settings)
     {
+        // The client address counts authentication failures, so it must not be whatever a client writes: X-Forwarded-For
+        // is believed only where Heroku's router is the only peer (DYNO set), or where a setting says a proxy is.
+        var trustForwardedFor = TrustForwardedFor(settings);
+        services.AddSingleton(AuthFailureThrottle.From(settings));
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = DefaultMaxBodyBytes);
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // The router's addresses are not published; every request on a dyno comes through it.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | (trustForwardedFor ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None);
+            // The router's addresses are not published; every request on a dyno comes through it. The router appends the
+            // peer it saw to X-Forwarded-For, so with ForwardLimit 1 only that last entry counts, never one a client wrote.
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
             o.ForwardLimit = 1;
@@ -37,6 +46,14 @@ public static class RouterServices
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.GetDuration("SHUTDOWN_TIMEOUT", TimeSpan.FromSeconds(25)));
         return services;
     }
+
+    private static bool TrustForwardedFor(Settings settings) => settings.Optional(TrustForwardedForVariable)?.ToLowerInvariant() switch
+    {
+        null => settings.Optional("DYNO") is not null,
+        "true" or "1" => true,
+        "false" or "0" => false,
+        var other => throw new InvalidOperationException($"{TrustForwardedForVariable} must be true or false, got '{other}'."),
+    };
 
     public static IApplicationBuilder UseRouterRealities(this WebApplication app)
     {

@@ -25,61 +25,101 @@ public static class Bm25Ranker
     /// <summary>One relevance score in [0, 1] per document, in input order.</summary>
     public static double[] Score(string query, IReadOnlyList<string> documents)
     {
-        var terms = new Dictionary<string, int>();
-        Span<char> buffer = stackalloc char[MaxTokenLength];
-        foreach (var token in Tokens(query, buffer, keepStopWords: false))
-            terms.TryAdd(token, terms.Count);
-        var stopWordQuery = terms.Count == 0;
-        if (stopWordQuery) // a query made only of stop words still means something
-            foreach (var token in Tokens(query, buffer, keepStopWords: true))
+        var scorer = new Scorer(query, documents.Count);
+        foreach (var document in documents) scorer.Add((document ?? "").AsSpan());
+        return scorer.Scores();
+    }
+
+    /// <summary>
+    /// Scores documents handed over one at a time (as a request body is read), keeping only each one's length and
+    /// its counts of the query's terms: memory grows with documents × query terms, never with the documents' text.
+    /// </summary>
+    public sealed class Scorer
+    {
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly int _q;
+        private int[] _tf;
+        private int[] _length;
+        private long _totalLength;
+
+        public int Count { get; private set; }
+
+        public Scorer(string query, int expectedDocuments = 16)
+        {
+            var terms = new Dictionary<string, int>();
+            Span<char> buffer = stackalloc char[MaxTokenLength];
+            foreach (var token in Tokens(query, buffer, keepStopWords: false))
                 terms.TryAdd(token, terms.Count);
+            var stopWordQuery = terms.Count == 0;
+            if (stopWordQuery) // a query made only of stop words still means something
+                foreach (var token in Tokens(query, buffer, keepStopWords: true))
+                    terms.TryAdd(token, terms.Count);
 
-        var scores = new double[documents.Count];
-        if (terms.Count == 0 || documents.Count == 0) return scores;
-
-        // One hash probe per document token: the query's terms (their index) and, unless the query is made of them,
-        // the stop words (-1), both in stemmed form.
-        var q = terms.Count;
-        var probe = new Dictionary<string, int>(terms);
-        if (!stopWordQuery)
-            foreach (var stop in StopWords) probe.TryAdd(new string(Stem(stop)), -1);
-        var lookup = probe.GetAlternateLookup<ReadOnlySpan<char>>();
-        var tf = new int[documents.Count * q];
-        var length = new int[documents.Count];
-        var df = new int[q];
-        long totalLength = 0;
-        for (var d = 0; d < documents.Count; d++)
-        {
-            var n = ScanDocument(documents[d] ?? "", lookup, tf.AsSpan(d * q, q), buffer);
-            length[d] = n;
-            totalLength += n;
-            for (var t = 0; t < q; t++) if (tf[d * q + t] > 0) df[t]++;
+            // One hash probe per document token: the query's terms (their index) and, unless the query is made of them,
+            // the stop words (-1), both in stemmed form.
+            _q = terms.Count;
+            var probe = new Dictionary<string, int>(terms);
+            if (!stopWordQuery && _q > 0)
+                foreach (var stop in StopWords) probe.TryAdd(new string(Stem(stop)), -1);
+            _lookup = probe.GetAlternateLookup<ReadOnlySpan<char>>();
+            expectedDocuments = Math.Clamp(expectedDocuments, 1, 1024);
+            _tf = new int[expectedDocuments * _q];
+            _length = new int[expectedDocuments];
         }
 
-        var avg = Math.Max(1.0, (double)totalLength / documents.Count);
-        var idf = new double[q];
-        double best = 0;
-        for (var t = 0; t < q; t++)
+        /// <summary>Counts the query's terms in the next document.</summary>
+        public void Add(ReadOnlySpan<char> document)
         {
-            idf[t] = Math.Log(1 + (documents.Count - df[t] + 0.5) / (df[t] + 0.5));
-            best += idf[t] * (K1 + 1);
+            if (Count == _length.Length)
+            {
+                Array.Resize(ref _length, Count * 2);
+                Array.Resize(ref _tf, Count * 2 * _q);
+            }
+            if (_q > 0)
+            {
+                Span<char> buffer = stackalloc char[MaxTokenLength];
+                var n = ScanDocument(document, _lookup, _tf.AsSpan(Count * _q, _q), buffer);
+                _length[Count] = n;
+                _totalLength += n;
+            }
+            Count++;
         }
-        for (var d = 0; d < documents.Count; d++)
+
+        /// <summary>One relevance score in [0, 1] per document added, in the order they were added.</summary>
+        public double[] Scores()
         {
-            var norm = K1 * (1 - B + B * length[d] / avg);
-            double s = 0;
+            var (q, documents, tf, length) = (_q, Count, _tf, _length);
+            var scores = new double[documents];
+            if (q == 0 || documents == 0) return scores;
+
+            var df = new int[q];
+            for (var d = 0; d < documents; d++)
+                for (var t = 0; t < q; t++) if (tf[d * q + t] > 0) df[t]++;
+            var avg = Math.Max(1.0, (double)_totalLength / documents);
+            var idf = new double[q];
+            double best = 0;
             for (var t = 0; t < q; t++)
             {
-                var f = tf[d * q + t];
-                if (f > 0) s += idf[t] * f * (K1 + 1) / (f + norm);
+                idf[t] = Math.Log(1 + (documents - df[t] + 0.5) / (df[t] + 0.5));
+                best += idf[t] * (K1 + 1);
             }
-            scores[d] = best > 0 ? s / best : 0;
+            for (var d = 0; d < documents; d++)
+            {
+                var norm = K1 * (1 - B + B * length[d] / avg);
+                double s = 0;
+                for (var t = 0; t < q; t++)
+                {
+                    var f = tf[d * q + t];
+                    if (f > 0) s += idf[t] * f * (K1 + 1) / (f + norm);
+                }
+                scores[d] = best > 0 ? s / best : 0;
+            }
+            return scores;
         }
-        return scores;
     }
 
     /// <summary>Counts the query terms in one document; returns its length in (non-stop-word) tokens.</summary>
-    private static int ScanDocument(string text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> terms, Span<int> tf, Span<char> buffer)
+    private static int ScanDocument(ReadOnlySpan<char> text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> terms, Span<int> tf, Span<char> buffer)
     {
         var count = 0;
         var i = 0;
@@ -105,7 +145,7 @@ public static class Bm25Ranker
     }
 
     /// <summary>The next run of letters/digits from <paramref name="i"/>, lower-cased into the buffer (long runs truncated).</summary>
-    private static bool NextToken(string text, ref int i, Span<char> buffer, out int length)
+    private static bool NextToken(ReadOnlySpan<char> text, ref int i, Span<char> buffer, out int length)
     {
         while (i < text.Length && !IsWordChar(text[i])) i++;
         length = 0;

@@ -46,23 +46,32 @@ public static class ChatCompletionsEndpoint
         HttpContext http, AddonDbContext db, CatalogCache catalog, InferenceRateLimiter limiter, InferenceSettings settings,
         IHttpClientFactory clients, TimeProvider clock, ILogger logger, long started, TimeSpan requestTimeout, CancellationToken checking, CancellationToken ct)
     {
-        var (call, error) = await InferenceCall.BeginAsync(http, db, catalog, limiter, ModelKind.Chat, checking);
+        // The body is held whole (its bytes, the nodes over them) and then serialized again for the upstream.
+        var admit = (http.Request.ContentLength ?? settings.MaxBodyBytes) * 3;
+        var (call, body, error) = await InferenceCall.BeginAsync<JsonObject>(http, db, catalog, limiter, ModelKind.Chat, admit,
+            async (onModel, _, token) =>
+            {
+                var (json, readError) = await InferenceBody.ReadAsync(http.Request, onModel, settings.MaxBodyBytes, token);
+                if (readError is not null) return (null, null, readError);
+                var (modelId, modelError) = InferenceBody.RequiredString(json!, "model", "model is required");
+                return (json, modelId, modelError);
+            }, checking);
         if (error is not null) return error;
         var (caller, model) = (call!.Caller, call.Model);
 
-        var (request, invalid) = ChatRequest.From(call.Body);
+        var (request, invalid) = ChatRequest.From(body!);
         if (invalid is null && !settings.Upstreams.ContainsKey(model.Id))
             invalid = InferenceError.Unavailable($"The model {model.Id} has no backend configured on this service, so it cannot answer chat completions right now. Please contact support.", 60);
         if (invalid is not null) return await call.RefuseAsync(http, db, limiter, invalid, checking);
 
         var upstream = settings.Upstreams[model.Id];
-        var (body, prompt, cap, tooBig) = Budget(request!, upstream.Model ?? model.Id, limiter.TokensPerMinute(model), settings.DefaultMaxTokens, model.Id);
+        var (upstreamBody, prompt, cap, tooBig) = Budget(request!, upstream.Model ?? model.Id, limiter.TokensPerMinute(model), settings.DefaultMaxTokens, model.Id);
         if (tooBig is not null) return await call.RefuseAsync(http, db, limiter, tooBig, checking);
 
         var reserved = (int)Math.Min(int.MaxValue, prompt + cap);
         var message = new HttpRequestMessage(HttpMethod.Post, upstream.Endpoint("/v1/chat/completions"))
         {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new ByteArrayContent(upstreamBody) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         if (upstream.Key is { } key) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (request!.Stream) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));

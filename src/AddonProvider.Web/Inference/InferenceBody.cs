@@ -12,18 +12,19 @@ public static class InferenceBody
     /// <summary>
     /// Reads the body and parses it as one JSON object. With <paramref name="onModel"/>, the top-level <c>model</c> is
     /// handed over as soon as it has arrived (wherever it sits: SDKs often send <c>messages</c> first); a refusal
-    /// stops there, and the rest of the body is drained, never kept or parsed.
+    /// stops there, and the rest of the body is drained, never kept or parsed. The body is read into one buffer of
+    /// its announced size and the object's nodes read their values from that buffer (no second copy of the text).
     /// </summary>
     public static async Task<(JsonObject? Body, InferenceError? Error)> ReadAsync(
-        HttpRequest request, Func<string, Task<InferenceError?>>? onModel, CancellationToken ct)
+        HttpRequest request, Func<string, Task<InferenceError?>>? onModel, long maxBytes, CancellationToken ct)
     {
         try
         {
-            var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? ChunkBytes, 1, 1024 * 1024) + 1);
+            var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? ChunkBytes, 1, Math.Max(1, maxBytes)) + 1);
             var scanner = onModel is null ? null : new ModelScanner();
             while (true)
             {
-                var read = await request.Body.ReadAsync(buffer.GetMemory(ChunkBytes), ct);
+                var read = await request.Body.ReadAsync(buffer.GetMemory(1), ct);
                 if (read == 0) break;
                 buffer.Advance(read);
                 if (scanner?.Feed(buffer.WrittenSpan) is not { } model) continue;
@@ -34,13 +35,14 @@ public static class InferenceBody
                     return (null, refusal);
                 }
             }
-            var node = JsonNode.Parse(buffer.WrittenSpan, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-            return node is JsonObject obj ? (obj, null) : (null, InferenceError.BadRequest("The request body must be a JSON object."));
+            var document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 64 });
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? (JsonObject.Create(document.RootElement), null)
+                : (null, InferenceError.BadRequest("The request body must be a JSON object."));
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
-            return (null, InferenceError.BadRequest($"The request body is not valid JSON{where}."));
+            return (null, NotJson(e));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -48,13 +50,21 @@ public static class InferenceBody
         }
     }
 
+    public static InferenceError NotJson(JsonException e)
+    {
+        var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
+        return InferenceError.BadRequest($"The request body is not valid JSON{where}.");
+    }
+
     /// <summary>
     /// Reads what is left of a refused request's body into nothing, so the client, still sending, receives our
     /// answer rather than a reset connection. Nothing is kept; the body size limit still applies.
     /// </summary>
-    public static async Task DrainAsync(HttpRequest request, CancellationToken ct)
+    public static Task DrainAsync(HttpRequest request, CancellationToken ct) => DrainAsync(request.Body, ct);
+
+    public static async Task DrainAsync(Stream body, CancellationToken ct)
     {
-        try { await request.Body.CopyToAsync(Stream.Null, ct); }
+        try { await body.CopyToAsync(Stream.Null, ct); }
         catch (BadHttpRequestException) { } // over the size limit: Kestrel closes the connection after our answer
     }
 

@@ -17,6 +17,7 @@ public static class InferenceEndpoints
         services.AddProduct<InferenceProduct>(InferenceProduct.Facts, InferenceDashboard.MapPages);
         var inference = InferenceSettings.From(settings);
         services.AddSingleton(inference);
+        services.AddSingleton(sp => Hosting.RequestMemoryBudget.From(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Hosting.RequestMemoryBudget>()));
         services.AddSingleton<InferenceKeys>();
         services.AddSingleton<InferenceRateLimiter>();
         services.AddSingleton<RerankBackend>();

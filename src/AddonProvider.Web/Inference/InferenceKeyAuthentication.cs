@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AddonProvider.Data;
 using AddonProvider.Web.Errors;
+using AddonProvider.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -9,16 +10,20 @@ namespace AddonProvider.Web.Inference;
 
 /// <summary>
 /// <c>Authorization: Bearer inf-…</c> for the <c>/v1</c> group. Runs before any body is read; a missing or
-/// unknown key is a 401 in the inference error shape.
+/// unknown key is a 401 in the inference error shape. A key that is not shaped like one of ours never reaches the
+/// database; refused keys count against the caller's address, and past AUTH_FAILURE_LIMIT a key this process has not
+/// seen valid is a 429 before any look-up (<see cref="AuthFailureThrottle"/>).
 /// </summary>
 public sealed class InferenceKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    InferenceKeys keys, AddonDbContext db)
+    InferenceKeys keys, AddonDbContext db, AuthFailureThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "InferenceKey";
     public const string Policy = "InferenceKey";
     private const string FailureKey = "inference.auth-failure";
+    private const string ThrottledKey = "inference.auth-throttled";
+    private const string Unknown = "Invalid API key: it is unknown, revoked or expired.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -28,10 +33,20 @@ public sealed class InferenceKeyAuthentication(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
             return Fail("The Authorization header must be `Bearer <your INFERENCE_KEY>`.");
 
-        var caller = await keys.FindAsync(header[7..].Trim(), db, Context.RequestAborted);
+        var key = header[7..].Trim();
+        if (throttle.Refuse(Context, AuthSurface.Inference, key) is { } wait)
+        {
+            Context.Items[ThrottledKey] = wait;
+            return AuthenticateResult.NoResult();
+        }
+        var caller = InferenceKeys.IsWellFormed(key) ? await keys.FindAsync(key, db, Context.RequestAborted) : null;
         if (caller is null)
-            return Fail("Invalid API key: it is unknown, revoked or expired.");
+        {
+            throttle.Failed(Context, AuthSurface.Inference);
+            return Fail(Unknown);
+        }
 
+        throttle.Succeeded(AuthSurface.Inference, key);
         Context.Features.Set(caller);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, caller.ResourceId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -45,6 +60,11 @@ public sealed class InferenceKeyAuthentication(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledKey] is TimeSpan wait)
+            return new InferenceError(StatusCodes.Status429TooManyRequests, AuthFailureThrottle.Message(wait))
+            {
+                RetryAfterSeconds = AuthFailureThrottle.Seconds(wait),
+            }.ExecuteAsync(Context);
         var message = Context.Items[FailureKey] as string ?? "Invalid API key.";
         Response.Headers.WWWAuthenticate = "Bearer";
         return new InferenceError(Failure.Unauthorized(message)).ExecuteAsync(Context);

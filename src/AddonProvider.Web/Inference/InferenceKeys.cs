@@ -18,6 +18,8 @@ public sealed record InferenceCaller(Guid ResourceId, string PlanSlug, string Re
 public sealed class InferenceKeys(SecretBox secrets, InferenceSettings settings, TimeProvider clock)
 {
     public const string Prefix = "inf-";
+    /// <summary>Characters after the prefix: every key we issue is <c>inf-</c> + 48 of [A-Za-z0-9].</summary>
+    public const int SecretLength = 48;
     private const int MaxEntries = 100_000;
 
     private sealed record KeyRow(Guid ResourceId, string PlanSlug, string Region, string? ModelId, ResourceState State, DateTime? RevokedAt, DateTime? ExpiresAt);
@@ -25,9 +27,16 @@ public sealed class InferenceKeys(SecretBox secrets, InferenceSettings settings,
 
     private readonly ConcurrentDictionary<string, Entry> _cache = new();
 
+    /// <summary>Shaped like a key we issue; anything else is refused without a look-up.</summary>
+    public static bool IsWellFormed(string key) =>
+        key.Length == Prefix.Length + SecretLength && key.StartsWith(Prefix, StringComparison.Ordinal) && !key.AsSpan(Prefix.Length).ContainsAnyExcept(KeyChars);
+
+    private static readonly System.Buffers.SearchValues<char> KeyChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
     public async Task<InferenceCaller?> FindAsync(string key, AddonDbContext db, CancellationToken ct)
     {
-        if (!key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 200) return null;
+        if (!IsWellFormed(key)) return null;
         var hashes = secrets.LookupHashes(key);
         var cacheKey = Convert.ToBase64String(hashes[0]);
         var now = clock.GetTimestamp();

@@ -2,15 +2,30 @@ using AddonProvider.Data;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Hosting;
+using AddonProvider.Web.Provisioning;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace AddonProvider.Web.Sso;
 
 public static class SsoEndpoints
 {
+    /// <summary>Heroku's form is a dozen short fields; anything much bigger is not a sign-in.</summary>
+    public const long MaxFormBytes = 16 * 1024;
+    public const int MaxFormFields = 64;
+
+    private static readonly FormOptions FormLimits = new()
+    {
+        ValueCountLimit = MaxFormFields,
+        ValueLengthLimit = (int)MaxFormBytes,
+        MultipartBodyLengthLimit = MaxFormBytes,
+        BufferBody = false,
+    };
+
     public static IServiceCollection AddSso(this IServiceCollection services, Settings settings)
     {
         // Keys in PostgreSQL: a cookie issued by one web dyno is readable by every other.
@@ -49,7 +64,7 @@ public static class SsoEndpoints
 
     public static IEndpointRouteBuilder MapSsoEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/sso/login", Login).DisableAntiforgery().WithTags("SSO");
+        app.MapPost("/sso/login", Login).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxFormBytes)).WithTags("SSO");
         // The legacy GET lives beside the Partner API's paths but outside its Basic-auth group.
         app.MapGet("/heroku/resources/{id}", LegacyLogin).NeverRetried().WithTags("SSO"); // spends a one-time token
         app.MapPost("/sso/logout", Logout).RequireAuthorization(DashboardSession.Policy).WithTags("SSO");
@@ -60,7 +75,21 @@ public static class SsoEndpoints
     {
         if (!http.Request.HasFormContentType)
             return Page.Message(http, StatusCodes.Status403Forbidden, "Sign-in refused", SsoLogin.Refused);
-        var form = await http.Request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            http.Features.Set<IFormFeature>(new FormFeature(http.Request, FormLimits));
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Page.Message(http, StatusCodes.Status413PayloadTooLarge, "Sign-in refused", $"The request body is too large (over {MaxFormBytes / 1024} KiB); nothing was changed.");
+        }
+        catch (InvalidDataException)
+        {
+            return Page.Message(http, StatusCodes.Status400BadRequest, "Sign-in refused",
+                $"The sign-in form has more than {MaxFormFields} fields or an over-long field; nothing was changed.");
+        }
         string? F(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
         return await SignInAsync(http, sso, new SsoRequest(
             F("resource_id"), F("id"), F("token"), F("resource_token"), F("user_scoped_resource_token"),
@@ -78,10 +107,21 @@ public static class SsoEndpoints
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignInAsync(HttpContext http, SsoLogin sso, SsoRequest request, CancellationToken ct)
     {
+        // Past AUTH_FAILURE_LIMIT refusals from this address, only a token that verifies against one of our salts goes on to
+        // the database; tokens are one-time, so "seen valid" cannot apply, but checking a signature costs no round trip.
+        var throttle = http.RequestServices.GetRequiredService<AuthFailureThrottle>();
+        if (throttle.ThrottledFor(http, AuthSurface.Sso) is { } wait && !SignedByAnySalt(request, http.RequestServices.GetRequiredService<AddonCredentials>()))
+        {
+            http.Response.Headers.RetryAfter = AuthFailureThrottle.RetryAfterHeader(wait);
+            return Page.Message(http, StatusCodes.Status429TooManyRequests, "Sign-in refused", AuthFailureThrottle.Message(wait));
+        }
         var (identity, refusal) = await sso.VerifyAsync(request, ct);
         Hosting.Telemetry.SsoLogins.Add(1, new KeyValuePair<string, object?>("outcome", identity is null ? "refused" : "ok"));
         if (identity is null)
+        {
+            throttle.Failed(http, AuthSurface.Sso);
             return Page.Message(http, StatusCodes.Status403Forbidden, "Sign-in refused", refusal!);
+        }
 
         await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity.ResourceId, identity.ProductId, identity.UserId, identity.Email, identity.App, identity.Verified));
         if (!string.IsNullOrEmpty(request.NavData))
@@ -94,6 +134,14 @@ public static class SsoEndpoints
                 HttpOnly = false,
             });
         return TypedResults.Redirect($"/dashboard/{identity.ResourceId}");
+    }
+
+    private static bool SignedByAnySalt(SsoRequest request, AddonCredentials credentials)
+    {
+        if (SsoTokens.Strongest(request) is not var (token, subjectId, kind) || token.Length > 64 || request.Timestamp is not { Length: <= 20 } timestamp)
+            return false;
+        var salts = credentials.All.SelectMany(s => new[] { s.SsoSalt, s.PreviousSsoSalt }).ToArray();
+        return SsoTokens.Matches(kind, token, subjectId, timestamp, request.UserId, request.Email, salts);
     }
 
     private static async Task<ContentHttpResult> Logout(IFormCollection form, HttpContext http)
