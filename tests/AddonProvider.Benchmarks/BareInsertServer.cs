@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AddonProvider.Benchmarks;
@@ -15,7 +17,7 @@ namespace AddonProvider.Benchmarks;
 public sealed class BareInsertServer : IBenchmark
 {
     public string Name => "bare-insert-server";
-    public string Description => "serves POST /heroku/resources doing one INSERT (baseline for provision-vs-bare.sh); --port P";
+    public string Description => "serves POST /heroku/resources doing one INSERT (baseline for provision-vs-bare.sh); --port P [--ef]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -28,7 +30,23 @@ public sealed class BareInsertServer : IBenchmark
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // --ef: the same one insert through a pooled EF Core context, as our data layer does it.
+        var ef = args.Contains("--ef");
+        if (ef) builder.Services.AddDbContextPool<BareContext>(o => o.UseNpgsql(source));
         var app = builder.Build();
+        if (ef)
+            app.MapPost("/heroku/resources", async (HttpRequest request, BareContext db) =>
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body);
+                var row = new BareProvision
+                {
+                    Id = body.RootElement.GetProperty("uuid").GetGuid(), Plan = body.RootElement.GetProperty("plan").GetString()!, CreatedAt = DateTime.UtcNow,
+                };
+                db.Provisions.Add(row);
+                await db.SaveChangesAsync();
+                return Results.Json(new { id = row.Id, message = "ok" });
+            });
+        else
         app.MapPost("/heroku/resources", async (HttpRequest request) =>
         {
             using var body = await JsonDocument.ParseAsync(request.Body);
@@ -43,4 +61,24 @@ public sealed class BareInsertServer : IBenchmark
         await app.RunAsync();
         return 0;
     }
+}
+
+public sealed class BareProvision
+{
+    public Guid Id { get; set; }
+    public required string Plan { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class BareContext(DbContextOptions<BareContext> options) : DbContext(options)
+{
+    public DbSet<BareProvision> Provisions => Set<BareProvision>();
+
+    protected override void OnModelCreating(ModelBuilder b) => b.Entity<BareProvision>(e =>
+    {
+        e.ToTable("bare_provisions");
+        e.Property(x => x.Id).HasColumnName("id");
+        e.Property(x => x.Plan).HasColumnName("plan");
+        e.Property(x => x.CreatedAt).HasColumnName("created_at");
+    });
 }

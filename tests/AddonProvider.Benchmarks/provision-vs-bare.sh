@@ -2,10 +2,11 @@
 # Provisioning throughput side by side with a bare endpoint that does one INSERT (BareInsertServer.cs): both Release
 # builds on the same private PostgreSQL, the same wrk script (prov.lua), runs alternating bare / ours so a busy moment
 # hits both alike. Prints each wrk output and the ratio of the medians.
-#   usage: tests/AddonProvider.Benchmarks/provision-vs-bare.sh [RUNS=3] [SECONDS=15] [CONNECTIONS=16]
+#   usage: tests/AddonProvider.Benchmarks/provision-vs-bare.sh [RUNS=3] [SECONDS=15] [CONNECTIONS=16] [BARE_FLAGS]
+#   BARE_FLAGS: empty for a raw Npgsql insert, --ef for the same insert through a pooled EF Core context
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=${1:-3}; SECS=${2:-15}; C=${3:-16}
+RUNS=${1:-3}; SECS=${2:-15}; C=${3:-16}; BARE_FLAGS=${4:-}
 PG_PORT=${BENCH_PG_PORT:-5473}; PG_DATA=/var/tmp/addonprovider-bare-pg
 WEB_PORT=${BENCH_WEB_PORT:-5071}; BARE_PORT=${BENCH_BARE_PORT:-5072}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -28,13 +29,13 @@ source tests/AddonProvider.Benchmarks/staging-env.sh
 export PROV_AUTH=$(printf 'mobiloud:%s' "$ADDON_MOBILOUD_PASSWORD" | base64 -w0)
 
 PORT=$WEB_PORT dotnet src/AddonProvider.Web/bin/Release/net10.0/AddonProvider.Web.dll --role web --contentRoot "$PWD/src/AddonProvider.Web" >/dev/null & pids+=($!)
-dotnet tests/AddonProvider.Benchmarks/bin/Release/net10.0/AddonProvider.Benchmarks.dll bare-insert-server --port "$BARE_PORT" >/dev/null & pids+=($!)
+dotnet tests/AddonProvider.Benchmarks/bin/Release/net10.0/AddonProvider.Benchmarks.dll bare-insert-server --port "$BARE_PORT" $BARE_FLAGS >/dev/null & pids+=($!)
 for url in "http://127.0.0.1:$WEB_PORT/health/ready" ; do
   for i in $(seq 1 120); do curl -fsS "$url" >/dev/null 2>&1 && break; sleep 0.5; done
 done
 for i in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.5; done
 
-echo "# provision-vs-bare: runs=$RUNS ${SECS}s each, $C connections, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' +uncommitted'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# provision-vs-bare${BARE_FLAGS:+ ($BARE_FLAGS)}: runs=$RUNS ${SECS}s each, $C connections, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' +uncommitted'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 lua=tests/AddonProvider.Benchmarks/prov.lua
 # Warm both up (JIT, pools) before anything is measured.
 wrk -t2 -c"$C" -d3s -s "$lua" "http://127.0.0.1:$BARE_PORT" >/dev/null; wrk -t2 -c"$C" -d3s -s "$lua" "http://127.0.0.1:$WEB_PORT" >/dev/null
