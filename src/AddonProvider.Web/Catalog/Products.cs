@@ -5,10 +5,16 @@ namespace AddonProvider.Web.Catalog;
 /// <summary>A registered product: its static facts and how its dashboard pages are mapped under <c>/dashboard/{id}/{path}</c>.</summary>
 public sealed record ProductRegistration(ProductInfo Info, Action<RouteGroupBuilder> MapDashboard);
 
-/// <summary>The product types of this process, by product id. Scoped: a product's hooks share the request's unit of work.</summary>
-public sealed class Products(IServiceProvider services, IEnumerable<ProductRegistration> registrations)
+/// <summary>Every registered product's facts by id, built once per process.</summary>
+public sealed class ProductRegistry(IEnumerable<ProductRegistration> registrations)
 {
-    private readonly Dictionary<string, ProductRegistration> _byId = registrations.ToDictionary(r => r.Info.Id);
+    public IReadOnlyDictionary<string, ProductRegistration> ById { get; } = registrations.ToDictionary(r => r.Info.Id);
+}
+
+/// <summary>The product types of this process, by product id. Scoped: a product's hooks share the request's unit of work.</summary>
+public sealed class Products(IServiceProvider services, ProductRegistry registry)
+{
+    private readonly IReadOnlyDictionary<string, ProductRegistration> _byId = registry.ById;
 
     /// <summary>The product type of <paramref name="productId"/>; every id that reaches here came from an authenticated caller or our own rows.</summary>
     public AddonProduct For(string productId) => services.GetRequiredKeyedService<AddonProduct>(productId);
@@ -28,6 +34,7 @@ public static class ProductServices
         services.AddKeyedScoped<AddonProduct>(info.Id, (sp, _) => sp.GetRequiredService<TProduct>());
         services.AddSingleton(new ProductRegistration(info, mapDashboard));
         services.AddSingleton(info);
+        services.TryAddSingleton<ProductRegistry>();
         services.TryAddScoped<Products>();
         return services;
     }

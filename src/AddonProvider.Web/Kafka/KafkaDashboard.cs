@@ -57,9 +57,7 @@ public static class KafkaDashboard
             var plan = (await catalog.GetAsync()).Plan(r.ProductId, r.PlanSlug)!;
             var topics = await db.KafkaTopics.AsNoTracking().Where(t => t.ResourceId == r.Id).OrderBy(t => t.Name).ToListAsync(ct);
             var groups = await db.KafkaConsumerGroups.AsNoTracking().Where(g => g.ResourceId == r.Id).OrderBy(g => g.Name).ToListAsync(ct);
-            var credential = await db.Credentials.AsNoTracking()
-                .Where(c => c.ResourceId == r.Id && c.Kind == CredentialKind.KafkaScram && c.RevokedAt == null && c.ExpiresAt == null)
-                .OrderByDescending(c => c.Id).FirstOrDefaultAsync(ct);
+            var credential = await db.CurrentCredentialAsync(r.Id, ct); // a cluster's credentials are all SCRAM users
             if (reveal) http.Response.Headers.CacheControl = "no-store";
             var password = reveal && credential is not null ? secrets.Decrypt(credential.SecretCiphertext) : null;
             var brokerList = brokers.For(r.Region);

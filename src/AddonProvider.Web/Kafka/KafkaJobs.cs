@@ -71,9 +71,7 @@ public sealed class FinishKafkaProvisioningJob(
         }
 
         await setup.EnsureAsync(resource, ct);
-        var credential = await db.Credentials.AsNoTracking()
-            .Where(c => c.ResourceId == id && c.Kind == CredentialKind.KafkaScram && c.RevokedAt == null && c.ExpiresAt == null)
-            .OrderByDescending(c => c.Id).FirstAsync(ct);
+        var credential = await db.CurrentCredentialAsync(id, ct) ?? throw new InvalidOperationException($"Resource {id} has no current credential.");
         var config = product.RenderConfig(resource, credential);
 
         if (await StillProvisioningAsync(id, ct) is null) return;
