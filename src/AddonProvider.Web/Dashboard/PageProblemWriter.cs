@@ -6,7 +6,7 @@ namespace AddonProvider.Web.Dashboard;
 /// <summary>
 /// Customers' browsers get pages, never JSON: every problem under <c>/dashboard</c> and <c>/sso</c> that the framework
 /// makes (an unreadable or oversized form, an unknown route, a 500) is written as the page shell with its message.
-/// Registered ahead of the problem+json writer, like the inference writer for <c>/v1</c>.
+/// Registered ahead of the problem+json writer, like the /v1 error writer.
 /// </summary>
 public sealed class PageProblemWriter : IProblemDetailsWriter
 {

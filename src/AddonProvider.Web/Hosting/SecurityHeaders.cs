@@ -24,7 +24,7 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
         "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
 
-    /// <summary>Everything that is not a page (JSON, problem+json, the inference API): nothing may load or frame it.</summary>
+    /// <summary>Everything that is not a page (JSON, problem+json, the /v1 API): nothing may load or frame it.</summary>
     public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>

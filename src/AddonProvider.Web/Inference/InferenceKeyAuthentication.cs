@@ -34,7 +34,7 @@ public sealed class InferenceKeyAuthentication(
             return Fail("The Authorization header must be `Bearer <your INFERENCE_KEY>`.");
 
         var key = header[7..].Trim();
-        if (throttle.Refuse(Context, AuthSurface.Inference, key) is { } wait)
+        if (throttle.Refuse(Context, AuthSurface.ApiKey, key) is { } wait)
         {
             Context.Items[ThrottledKey] = wait;
             return AuthenticateResult.NoResult();
@@ -42,11 +42,11 @@ public sealed class InferenceKeyAuthentication(
         var caller = InferenceKeys.IsWellFormed(key) ? await keys.FindAsync(key, db, Context.RequestAborted) : null;
         if (caller is null)
         {
-            throttle.Failed(Context, AuthSurface.Inference);
+            throttle.Failed(Context, AuthSurface.ApiKey);
             return Fail(Unknown);
         }
 
-        throttle.Succeeded(AuthSurface.Inference, key);
+        throttle.Succeeded(AuthSurface.ApiKey, key);
         Context.Features.Set(caller);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, caller.ResourceId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
