@@ -94,17 +94,17 @@ public sealed class SsoLogin(AddonDbContext db, AddonCredentials credentials, Ti
 
     /// <summary>
     /// A verified user the resource's user access list does not name (a new collaborator, say) has the list read again
-    /// from Heroku — for resources holding a grant, and at most about once a minute per resource.
+    /// from Heroku — for resources holding a grant, unless a read is already queued.
     /// </summary>
     public async Task QueueAccessListCheckAsync(SsoIdentity identity, CancellationToken ct)
     {
         var id = identity.ResourceId;
+        var argument = id.ToString();
         var email = identity.Email?.Trim().ToLowerInvariant() ?? "";
         var now = clock.GetUtcNow().UtcDateTime;
-        var recently = now - TimeSpan.FromMinutes(1);
         var due = await db.HerokuTokens.AnyAsync(t => t.ResourceId == id && t.RefreshTokenCiphertext != null
             && !db.AccessListEntries.Any(e => e.ResourceId == id && (e.HerokuUserId == identity.UserId || e.Email.ToLower() == email))
-            && !db.AccessLists.Any(l => l.ResourceId == id && l.LastAttemptAt > recently), ct);
+            && !db.Outbox.Any(m => m.Kind == JobKinds.RefreshAccessList && m.Argument == argument && m.DispatchedAt == null), ct);
         if (!due) return;
         db.Enqueue(JobKinds.RefreshAccessList, id.ToString(), now);
         await db.SaveChangesAsync(ct);
