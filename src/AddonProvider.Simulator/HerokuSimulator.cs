@@ -17,20 +17,20 @@ public static class HerokuSimulator
         public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 
-    public static async Task<Running> StartAsync(string url, string providerUrl, Func<string, string>? oauthSecret = null)
+    public static async Task<Running> StartAsync(string url, string providerUrl, Func<string, string>? oauthSecret = null, Func<string, string>? ssoSalt = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var state = new SimulatorState();
         var app = builder.Build();
-        Map(app, state, providerUrl.TrimEnd('/'), oauthSecret ?? AddonSecrets.OAuthClientSecret);
+        Map(app, state, providerUrl.TrimEnd('/'), oauthSecret ?? AddonSecrets.OAuthClientSecret, ssoSalt ?? AddonSecrets.SsoSalt);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Running(app, state, new Uri(address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost")));
     }
 
-    private static void Map(WebApplication app, SimulatorState state, string providerUrl, Func<string, string> oauthSecret)
+    private static void Map(WebApplication app, SimulatorState state, string providerUrl, Func<string, string> oauthSecret, Func<string, string> ssoSalt)
     {
         // A secret nobody gave the simulator: say which variable is missing, to the caller and on the console.
         app.Use(async (http, next) =>
@@ -218,7 +218,7 @@ public static class HerokuSimulator
             if (product is null) return Results.BadRequest("unknown resource: pass ?product=<product>");
             // ?email= signs in as that user (a collaborator, say); by default the app's owner opens the add-on.
             email ??= state.Addons.TryGetValue(id, out var known) ? known.OwnerEmail : "owner@example.com";
-            return Results.Content(SsoForm.Html(providerUrl, id, product, AddonSecrets.SsoSalt(product), DeterministicGuid("user", email), email), "text/html");
+            return Results.Content(SsoForm.Html(providerUrl, id, product, ssoSalt(product), DeterministicGuid("user", email), email), "text/html");
         });
     }
 
