@@ -83,7 +83,7 @@ public sealed class AccessibilityTests(BrowserFixture app) : IClassFixture<Brows
         // The publishing form with a draft, then the same request submitted.
         if (await page.Locator("#start-submission").CountAsync() > 0) await page.ClickAsync("#start-submission");
         await page.FillAsync("#contact_name", "Ada Lovelace");
-        await page.WaitForSelectorAsync("#draft-status:has-text('Saved')", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await page.WaitForSelectorAsync("#draft-announce:text-is('Saved.')", new PageWaitForSelectorOptions { Timeout = 15_000 });
         problems.AddRange(await ScanAsync(page, [new("mobiloud-publish-form", $"{m}/publish")]));
         await using (var db = app.Db())
         {
