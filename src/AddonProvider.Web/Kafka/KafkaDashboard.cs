@@ -78,9 +78,9 @@ public static class KafkaDashboard
                 <section id="topics"><h2>Topics</h2>
                 {When(topics.Count == 0, () => H($"<p class=\"empty\" id=\"no-topics\">No topics yet. Create your first one below: it is named <code>{prefix}</code> plus the name you choose.</p>"))}
                 {When(topics.Count > 0, () => H($"""
-                <table><tr><th>Name</th><th>Partitions</th><th>Replication</th><th>Retention</th><th><span class="visually-hidden">Actions</span></th></tr>
+                <table class="stack"><tr><th>Name</th><th>Partitions</th><th>Replication</th><th>Retention</th><th><span class="visually-hidden">Actions</span></th></tr>
                 {topics.Select(t => H($"""
-                    <tr class="topic"><td class="name">{t.Name}</td><td>{t.Partitions}</td><td>{t.ReplicationFactor}</td><td>{t.RetentionHours} h</td>
+                    <tr class="topic"><td class="name">{t.Name}</td><td data-label="Partitions">{t.Partitions}</td><td data-label="Replication">{t.ReplicationFactor}</td><td data-label="Retention">{t.RetentionHours} h</td>
                     <td><form method="post" action="/dashboard/{r.Id}/kafka/topics/delete" class="inline">{Page.Antiforgery(http)}
                     <input type="hidden" name="name" value="{t.Name}"><input name="confirm" placeholder="type {t.Name} to delete" aria-label="Confirm deleting {t.Name}">
                     <button type="submit">Delete</button></form></td></tr>

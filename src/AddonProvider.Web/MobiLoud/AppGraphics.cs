@@ -38,7 +38,7 @@ public sealed class AppGraphics(AddonDbContext db, TimeProvider clock)
     public static GraphicRule? Rule(string kind) => All.FirstOrDefault(r => r.Kind == kind);
 
     public static string Size(long bytes) => bytes >= MiB
-        ? (bytes % MiB == 0 ? $"{bytes / MiB} MB" : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)MiB:0.0#} MB"))
+        ? (bytes % MiB == 0 ? $"{bytes / MiB} MB" : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)MiB:0.##} MB"))
         : $"{Math.Max(1, bytes / 1024)} KB";
 
     /// <summary>The header of an acceptable file, or the customer-facing reason it is refused (then nothing is stored).</summary>
@@ -47,7 +47,10 @@ public sealed class AppGraphics(AddonDbContext db, TimeProvider clock)
         var title = rule.Title.ToLowerInvariant();
         if (declaredLength == 0) return (null, $"Choose a file for the {title} first.");
         if (declaredLength > rule.MaxBytes)
-            return (null, $"The {title} is {Size(declaredLength)}; it must be at most {Size(rule.MaxBytes)}. Nothing was saved.");
+        {
+            var shown = Size(declaredLength) is var rounded && rounded != Size(rule.MaxBytes) ? rounded : declaredLength.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
+            return (null, $"The {title} is {shown}; it must be at most {Size(rule.MaxBytes)} ({rule.MaxBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes). Nothing was saved.");
+        }
         var image = ImageHeader.Read(bytes);
         if (image is null) return (null, $"The file for the {title} is not {rule.TypesText} image (its contents are not a PNG or JPEG). Nothing was saved.");
         if (!rule.ContentTypes.Contains(image.ContentType))

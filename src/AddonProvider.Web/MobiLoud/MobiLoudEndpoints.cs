@@ -105,7 +105,8 @@ public static class MobiLoudEndpoints
         if (edited is null)
             return SectionPage(http, r, section, stored, stored, version, [parseError!], app.WebsiteUrl, advancedText: advancedText, status: StatusCodes.Status422UnprocessableEntity);
         // Settings also edits the website URL (asked for on the first visit), with the same rule.
-        var websiteUrl = section == "settings" ? form["website_url"].ToString().Trim() : null;
+        // A post without the field (a page from before it existed) leaves the website as it is.
+        var websiteUrl = section == "settings" && form.ContainsKey("website_url") ? form["website_url"].ToString().Trim() : null;
         var errors = AppRules.Check(edited);
         if (websiteUrl is not null && !AppRules.IsWebUrl(websiteUrl)) errors.Insert(0, WebsiteUrlError);
         if (errors.Count > 0)

@@ -146,7 +146,7 @@ public sealed class MobiLoudBrowserTests(BrowserFixture app) : IClassFixture<Bro
         Assert.Equal(0, await GraphicsRowsAsync(id));
 
         var tooLarge = await UploadAsync("logo.png", "image/png", TestImages.PaddedTo(TestImages.Png(1024, 1024), 1_200_000));
-        Assert.Contains("The app icon is 1.14 MB; it must be at most 1 MB.", tooLarge);
+        Assert.Contains("The app icon is 1.14 MB; it must be at most 1 MB (1,048,576 bytes). Nothing was saved.", tooLarge);
         Assert.Equal(0, await GraphicsRowsAsync(id));
 
         var wrongSize = await UploadAsync("logo.png", "image/png", TestImages.Png(512, 512));
