@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AddonProvider.Data.Entities;
+using AddonProvider.Tests.Infrastructure;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.EntityFrameworkCore;
@@ -38,10 +39,34 @@ public sealed class AccessibilityTests(BrowserFixture app) : IClassFixture<Brows
             {
                 await page.SetViewportSizeAsync(width, 900);
                 problems.AddRange((await ViolationsAsync(page)).Select(v => $"{p.Name} @{width}px: {v}"));
+                problems.AddRange((await OverflowAsync(page)).Select(v => $"{p.Name} @{width}px: {v}"));
                 await BrowserFixture.ScreenshotAsync(page, $"{p.Name}-{width}");
             }
+            await page.SetViewportSizeAsync(NarrowestWidth, 800);
+            problems.AddRange((await OverflowAsync(page)).Select(v => $"{p.Name} @{NarrowestWidth}px: {v}"));
         }
         return problems;
+    }
+
+    /// <summary>The narrowest layout the pages must hold without scrolling sideways.</summary>
+    public const int NarrowestWidth = 360;
+
+    /// <summary>A page wider than the window makes a phone user scroll sideways: named with the widest offending element.</summary>
+    public static async Task<List<string>> OverflowAsync(IPage page)
+    {
+        var found = await page.EvaluateAsync<string?>("""
+            () => {
+              const w = document.documentElement.clientWidth;
+              if (document.documentElement.scrollWidth <= w) return null;
+              let worst = null;
+              for (const e of document.querySelectorAll('body *')) {
+                const r = e.getBoundingClientRect();
+                if (r.right > w + 1 && (!worst || r.right > worst.r)) worst = { r: r.right, d: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') };
+              }
+              return `horizontal overflow: page ${document.documentElement.scrollWidth}px in a ${w}px window` + (worst ? `, widest ${worst.d}` : '');
+            }
+            """);
+        return found is null ? [] : [found];
     }
 
     public static async Task<List<string>> ViolationsAsync(IPage page)
@@ -153,6 +178,28 @@ public sealed class AccessibilityTests(BrowserFixture app) : IClassFixture<Brows
         await page.ClickAsync("#report-form button[type=submit]");
         await page.WaitForSelectorAsync("#report-received");
         problems.AddRange(await ScanAsync(page, [new("security-report-received", new Uri(page.Url).PathAndQuery)]));
+        AssertClean(problems);
+    }
+
+    /// <summary>The operators' console's pages (they share dashboard.css); add new console paths to this list.</summary>
+    public static PageToScan[] ConsolePages(Guid resourceId) =>
+    [
+        new("console-resources", "/console/resources"), new("console-resource", $"/console/resources/{resourceId}"),
+        new("console-resources-filtered", "/console/resources?product=nothing-matches"),
+    ];
+
+    [Fact]
+    public async Task ConsolePages_HaveNoSeriousAccessibilityViolations()
+    {
+        var (id, _) = await app.ProvisionOkAsync("kafkacluster", "starter");
+        var page = await app.IsolatedPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, "/console").ToString());
+        await page.WaitForURLAsync(url => url.Contains("/console/sign-in", StringComparison.Ordinal));
+        var problems = await ScanAsync(page, [new("console-sign-in", "/console/sign-in")]);
+        await page.FillAsync("#token", AppFixture.Token(AddonProvider.Web.Admin.AdminRoles.Operator));
+        await page.ClickAsync("#sign-in button");
+        await page.WaitForURLAsync(url => url.EndsWith("/console/resources", StringComparison.Ordinal));
+        problems.AddRange(await ScanAsync(page, ConsolePages(id)));
         AssertClean(problems);
     }
 
