@@ -960,6 +960,51 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("mobiloud_apps", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudGraphic", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("bytes");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("ResourceId", "Kind")
+                        .HasName("pk_mobiloud_graphics");
+
+                    b.ToTable("mobiloud_graphics", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudSubmission", b =>
                 {
                     b.Property<long>("Id")
@@ -1680,6 +1725,16 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mobiloud_apps_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudGraphic", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mobiloud_graphics_resources_resource_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudSubmission", b =>

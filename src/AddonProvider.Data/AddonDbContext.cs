@@ -20,6 +20,7 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<SsoTokenUse> SsoTokenUses => Set<SsoTokenUse>();
     public DbSet<MobiLoudApp> MobiLoudApps => Set<MobiLoudApp>();
     public DbSet<MobiLoudSubmission> MobiLoudSubmissions => Set<MobiLoudSubmission>();
+    public DbSet<MobiLoudGraphic> MobiLoudGraphics => Set<MobiLoudGraphic>();
     public DbSet<KafkaTopic> KafkaTopics => Set<KafkaTopic>();
     public DbSet<KafkaConsumerGroup> KafkaConsumerGroups => Set<KafkaConsumerGroup>();
     public DbSet<InferenceRateEvent> InferenceRateEvents => Set<InferenceRateEvent>();

@@ -29,13 +29,14 @@ public static class Page
             <script src="/assets/nav.js" defer></script>
             </head>
             <body data-app="{http.User.HerokuApp() ?? ""}" data-addon="{product}">
+            <a class="skip-link" href="#content">Skip to content</a>
             <div id="heroku-header"></div>
             <header class="top">
               <strong>{product}</strong>
               {(signedIn ? H($"<span class=\"who\">{http.User.UserEmail() ?? ""}</span>{LogoutForm(http)}") : Empty)}
             </header>
             {nav ?? Empty}
-            <main>
+            <main id="content" tabindex="-1">
             {Banners(http)}
             <h1>{title}</h1>
             {(http.Items[ReadOnlyKey] is string reason ? H($"<fieldset class=\"readonly\" disabled title=\"{reason}\">{body}</fieldset>") : body)}

@@ -49,6 +49,7 @@ public static class InferenceDashboard
             {When(others is not null, () => H($"<dt>Plan</dt><dd>standard: the key may call every model of the region ({others}); the request's <code>model</code> field chooses.</dd>"))}
             </dl></section>
             <section id="usage"><h2>Usage, last {UsageChart.Days} days</h2>
+            {When(usage.All(d => d.Requests == 0), () => H($"<p class=\"empty\" id=\"no-usage\">No requests in the last {UsageChart.Days} days. Send your first one with the example under \"Try it\" below; it is counted here as soon as it is answered.</p>"))}
             {UsageChart.Render(usage)}
             </section>
             <section id="key"><h2>API</h2>
@@ -57,7 +58,7 @@ public static class InferenceDashboard
             {When(!reveal && key is not null, () => H($"<form method=\"post\" action=\"/dashboard/{r.Id}/inference/reveal\" class=\"inline\">{Page.Antiforgery(http)}<button type=\"submit\" id=\"reveal\">Reveal</button></form>"))}</dd></dl></section>
             {RotationDashboard.Section(http, r, "inference", "key", "INFERENCE_KEY", http.RequestServices.GetRequiredService<CredentialOptions>())}
             <section id="example"><h2>Try it</h2>
-            <pre><code id="curl">{Curl(model?.Kind ?? ModelKind.Chat, model?.Id ?? "", urls.Root)}</code></pre>
+            <pre tabindex="0"><code id="curl">{Curl(model?.Kind ?? ModelKind.Chat, model?.Id ?? "", urls.Root)}</code></pre>
             <p><button type="button" class="copy" data-copy="curl">Copy</button> Run it where <code>INFERENCE_KEY</code> is set, e.g. <code>export INFERENCE_KEY=$(heroku config:get INFERENCE_KEY -a your-app)</code>.</p>
             <script src="/assets/copy.js" defer></script>
             </section>

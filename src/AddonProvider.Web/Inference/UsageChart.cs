@@ -33,17 +33,19 @@ public static class UsageChart
             return H($"""<rect class="bar" x="{i * Slot + 2}" y="{Top + plot - h}" width="{Slot - 4}" height="{h}" data-day="{D(d.Date)}" data-requests="{d.Requests}"><title>{D(d.Date)}: {N(d.Requests)} requests</title></rect>""");
         });
         return H($"""
-            <svg class="usage" id="usage-chart" viewBox="0 0 {Width} {Height}" role="img" aria-label="Requests per day, last {Days} days (the table below has the numbers)">
-            <text x="0" y="10">{N(max)} requests</text>
+            <svg class="usage" id="usage-chart" viewBox="0 0 {Width} {Height}" role="img" aria-label="Requests per day, last {Days} days (the table under it has the numbers)">
+            <text x="0" y="10">{N(days.Max(d => d.Requests))} requests (highest day)</text>
             <line class="axis" x1="0" y1="{Top + plot}" x2="{Width}" y2="{Top + plot}"/>
             {bars}
             <text x="0" y="{Height - 4}">{D(days[0].Date)}</text>
             <text x="{Width}" y="{Height - 4}" text-anchor="end">{D(days[^1].Date)}</text>
             </svg>
+            <details id="usage-details"><summary>Requests, tokens and search units per day</summary>
             <table id="usage-table"><tr><th>Day (UTC)</th><th>Requests</th><th>Tokens</th><th>Search units</th></tr>
             {days.AsEnumerable().Reverse().Select(d => H($"<tr><td>{D(d.Date)}</td><td>{N(d.Requests)}</td><td>{N(d.Tokens)}</td><td>{N(d.SearchUnits)}</td></tr>"))}
             <tr class="total"><th>Last {Days} days</th><th>{N(days.Sum(d => d.Requests))}</th><th>{N(days.Sum(d => d.Tokens))}</th><th>{N(days.Sum(d => d.SearchUnits))}</th></tr>
             </table>
+            </details>
             """);
     }
 

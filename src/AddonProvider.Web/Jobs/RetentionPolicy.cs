@@ -50,6 +50,7 @@ public static class RetentionPolicy
         [typeof(AdvisoryTarget)] = PurgeWithResource("which resource an advisory reached and the Heroku user who acknowledged it"),
         [typeof(MobiLoudApp)] = PurgeWithResource("the customer's website and app configuration"),
         [typeof(MobiLoudSubmission)] = PurgeWithResource("the customer's publishing form (names, store details)"),
+        [typeof(MobiLoudGraphic)] = PurgeWithResource("the app icon and splash image the customer uploaded for publishing"),
         [typeof(KafkaTopic)] = PurgeWithResource("the customer's topics as the dashboard shows them"),
         [typeof(KafkaConsumerGroup)] = PurgeWithResource("the customer's consumer groups as the dashboard shows them"),
         [typeof(KafkaUser)] = PurgeWithResource("the cluster model's SCRAM users (the broker's were removed by kafka.tear-down)"),

@@ -76,20 +76,24 @@ public static class KafkaDashboard
                 <tr><td>Consume throughput</td><td>—</td><td>{plan.ConsumeQuotaKbps} kB/s</td></tr>
                 </table></section>
                 <section id="topics"><h2>Topics</h2>
-                <table><tr><th>Name</th><th>Partitions</th><th>Replication</th><th>Retention</th><th></th></tr>
+                {When(topics.Count == 0, () => H($"<p class=\"empty\" id=\"no-topics\">No topics yet. Create your first one below: it is named <code>{prefix}</code> plus the name you choose.</p>"))}
+                {When(topics.Count > 0, () => H($"""
+                <table class="stack"><tr><th>Name</th><th>Partitions</th><th>Replication</th><th>Retention</th><th><span class="visually-hidden">Actions</span></th></tr>
                 {topics.Select(t => H($"""
-                    <tr class="topic"><td class="name">{t.Name}</td><td>{t.Partitions}</td><td>{t.ReplicationFactor}</td><td>{t.RetentionHours} h</td>
+                    <tr class="topic"><td class="name">{t.Name}</td><td data-label="Partitions">{t.Partitions}</td><td data-label="Replication">{t.ReplicationFactor}</td><td data-label="Retention">{t.RetentionHours} h</td>
                     <td><form method="post" action="/dashboard/{r.Id}/kafka/topics/delete" class="inline">{Page.Antiforgery(http)}
                     <input type="hidden" name="name" value="{t.Name}"><input name="confirm" placeholder="type {t.Name} to delete" aria-label="Confirm deleting {t.Name}">
                     <button type="submit">Delete</button></form></td></tr>
                     """))}
                 </table>
+                """))}
                 <form method="post" action="/dashboard/{r.Id}/kafka/topics" id="create-topic">{Page.Antiforgery(http)}
                 <label>Topic name <code class="prefix">{prefix}</code><input name="name" id="topic-name" maxlength="{KafkaTenancy.MaxShortNameLength}" value="{P("name", "")}"></label>
                 <label>Partitions (1–{plan.MaxPartitionsPerTopic})<input name="partitions" id="topic-partitions" type="number" min="1" max="{plan.MaxPartitionsPerTopic}" value="{P("partitions", "1")}"></label>
                 <label>Retention in hours (1–{plan.MaxRetentionHours})<input name="retention_hours" id="topic-retention" type="number" min="1" max="{plan.MaxRetentionHours}" value="{P("retention_hours", Math.Min(24, plan.MaxRetentionHours ?? 24).ToString())}"></label>
                 <button type="submit">Create topic</button></form></section>
                 <section id="groups"><h2>Consumer groups</h2>
+                {When(groups.Count == 0, () => H($"<p class=\"empty\" id=\"no-groups\">No consumer groups yet. Create one below, then give its full name (with the prefix) to your consumers as their group id.</p>"))}
                 <ul>{groups.Select(g => H($"""<li class="group">{g.Name} <form method="post" action="/dashboard/{r.Id}/kafka/groups/delete" class="inline">{Page.Antiforgery(http)}<input type="hidden" name="group" value="{g.Name}"><button type="submit">Delete</button></form></li>"""))}</ul>
                 <form method="post" action="/dashboard/{r.Id}/kafka/groups">{Page.Antiforgery(http)}
                 <label>Group id <code class="prefix">{prefix}</code><input name="group" maxlength="{KafkaTenancy.MaxShortNameLength}" value="{P("group", "")}"></label><button type="submit">Create group</button></form></section>
@@ -105,7 +109,7 @@ public static class KafkaDashboard
                 <section id="snippets"><h2>Getting started</h2>
                 <p>Topic and group names carry the prefix <code>{prefix}</code>: the cluster is shared, and your user may use only names that start with it.</p>
                 {KafkaSnippets.For(brokerList, credential?.Username ?? "", topics.FirstOrDefault()?.Name ?? prefix + "my-topic", groups.FirstOrDefault()?.Name ?? prefix + "my-group")
-                    .Select(s => H($"<h3>{s.Title}</h3><pre><code>{s.Code}</code></pre>"))}
+                    .Select(s => H($"<h3>{s.Title}</h3><pre tabindex=\"0\"><code>{s.Code}</code></pre>"))}
                 </section>
                 """), status);
         }

@@ -6,7 +6,8 @@ public enum FieldKind { Text, Email, Url, Textarea, Checkbox }
 
 public sealed record PublishField(string Name, string Label, FieldKind Kind = FieldKind.Text, bool Required = false, int Max = 300);
 
-public sealed record PublishSection(string Title, PublishField[] Fields);
+/// <param name="Uploads">the section is the graphics uploads (<see cref="AppGraphics"/>), not typed fields</param>
+public sealed record PublishSection(string Title, PublishField[] Fields, bool Uploads = false);
 
 /// <summary>The publishing request of products.md §1: what MobiLoud's team needs to build and list the app.</summary>
 public static class PublishForm
@@ -19,7 +20,8 @@ public static class PublishForm
         new("Apple developer account", [new("apple_team_id", "Team ID"), new("apple_email", "Account email", FieldKind.Email)]),
         new("Google Play developer account", [new("google_account_id", "Developer account ID"), new("google_email", "Account email", FieldKind.Email)]),
         new("Analytics and Firebase", [new("analytics_id", "Analytics measurement ID"), new("firebase_project_id", "Firebase project ID")]),
-        new("Graphics", [new("icon_url", "App icon URL (1024×1024 PNG)", FieldKind.Url), new("splash_url", "Splash screen URL", FieldKind.Url)]),
+        // Uploaded files, stored with the draft and served by us: never a URL the customer controls.
+        new("Graphics", [], Uploads: true),
         new("Push notifications", [new("push_provider", "Push provider (OneSignal, Firebase…)")]),
         new("Store listing", [
             new("app_name", "App name", Required: true, Max: 30), new("short_description", "Short description", Required: true, Max: 80),

@@ -50,14 +50,21 @@ public static class SectionForms
         }
     }
 
-    public static Html Render(string section, AppConfig c, string? advancedText = null) => section switch
+    /// <param name="websiteUrl">the app's website, edited in Settings</param>
+    public static Html Render(string section, AppConfig c, string? advancedText = null, string? websiteUrl = null) => section switch
     {
         "menu" => H($"""
             {Field("main_url", "Main page URL", c.Menu.MainUrl, "url")}
             <fieldset><legend>Tabs (up to {AppRules.MaxTabs}; the order here is the order in the app)</legend>
-            <table class="rows"><tr><th>Icon</th><th>Label</th><th>URL</th><th></th></tr>
-            {Enumerable.Range(0, AppRules.MaxTabs).Select(i => TabRow(i, i < c.Menu.Tabs.Count ? c.Menu.Tabs[i] : null, c.Menu.Tabs.Count))}
-            </table></fieldset>
+            <p class="hint" id="reorder-help">Drag a tab by its handle (⠿), or use its Move up and Move down buttons, to change the order; then Save.
+            Icons: {string.Join(", ", TabIcons.Names)}. Leave a row empty to remove that tab.</p>
+            <ul class="tabs" id="tabs" aria-describedby="reorder-help">
+            {Enumerable.Range(0, AppRules.MaxTabs).Select(i => TabRow(i, i < c.Menu.Tabs.Count ? c.Menu.Tabs[i] : null))}
+            </ul>
+            <datalist id="tab-icons">{TabIcons.Names.Select(n => H($"<option value=\"{n}\"></option>"))}</datalist>
+            <p class="status" id="reorder-status" role="status"></p>
+            </fieldset>
+            <script src="/assets/tabs.js" defer></script>
             """),
         "colors" => H($"""
             {Color("status_bar", "Status bar", c.Colors.StatusBar)}
@@ -73,6 +80,7 @@ public static class SectionForms
             </table>
             """),
         "settings" => H($"""
+            {Field("website_url", "Website URL (the site your app shows; an absolute http(s) URL)", websiteUrl, "url")}
             {Field("menu_label", "Menu label", c.Settings.MenuLabel)}
             <table class="rows"><tr><th>Link label</th><th>URL</th></tr>
             {Enumerable.Range(0, Math.Min(AppRules.MaxLinks, c.Settings.Links.Count + 2)).Select(i =>
@@ -80,16 +88,24 @@ public static class SectionForms
             </table>
             """),
         _ => H($"""
-            <p>The whole configuration as JSON. It is checked against the same rules as the other sections; an invalid document is not saved.</p>
-            <textarea name="json" id="json" rows="24" spellcheck="false">{advancedText ?? c.ToPrettyJson()}</textarea>
+            <p id="json-help">The whole configuration as JSON. It is checked against the same rules as the other sections; an invalid document is not saved.</p>
+            <label for="json">Configuration (JSON)</label>
+            <textarea aria-describedby="json-help" name="json" id="json" rows="24" spellcheck="false">{advancedText ?? c.ToPrettyJson()}</textarea>
             """),
     };
 
-    private static Html TabRow(int i, AppTab? t, int count) => H($"""
-        <tr><td><input name="tab_icon_{i}" value="{t?.Icon}" aria-label="Tab {i + 1} icon" size="8"></td>
-        <td><input name="tab_label_{i}" value="{t?.Label}" aria-label="Tab {i + 1} label"></td>
-        <td><input name="tab_url_{i}" value="{t?.Url}" aria-label="Tab {i + 1} URL" type="url"></td>
-        <td>{When(t is not null && i > 0, () => H($"<button name=\"move\" value=\"up:{i}\" title=\"Move up\">↑</button>"))}{When(t is not null && i < count - 1, () => H($"<button name=\"move\" value=\"down:{i}\" title=\"Move down\">↓</button>"))}</td></tr>
+    /// <summary>
+    /// One tab as a list item. Filled rows can be dragged by the handle (tabs.js) or moved with the buttons: with script the
+    /// buttons move the row in place and announce it; without, they post the form and the server moves and saves.
+    /// </summary>
+    private static Html TabRow(int i, AppTab? t) => H($"""
+        <li class="tab-row"{(t is null ? Empty : new Html(" data-filled"))}>
+        {(t is null ? H($"<span class=\"handle\" aria-hidden=\"true\"></span>") : H($"<span class=\"handle\" draggable=\"true\" aria-hidden=\"true\" title=\"Drag to reorder\">⠿</span>"))}
+        <label>Icon<span class="visually-hidden"> of tab {i + 1}</span><input name="tab_icon_{i}" value="{t?.Icon}" list="tab-icons" autocomplete="off"></label>
+        <label>Label<span class="visually-hidden"> of tab {i + 1}</span><input name="tab_label_{i}" value="{t?.Label}"></label>
+        <label>URL<span class="visually-hidden"> of tab {i + 1}</span><input name="tab_url_{i}" value="{t?.Url}" type="url"></label>
+        <span class="move">{When(t is not null, () => H($"""<button type="submit" name="move" value="up:{i}" class="secondary small" data-move="up" aria-label="Move {t!.Label} up">↑</button><button type="submit" name="move" value="down:{i}" class="secondary small" data-move="down" aria-label="Move {t.Label} down">↓</button>"""))}</span>
+        </li>
         """);
 
     private static T? At<T>(List<T> list, int i) where T : class => i < list.Count ? list[i] : null;

@@ -139,11 +139,11 @@ public static class SecurityDashboard
         var replies = r.Replies ?? [];
         return Page.Render(http, "Report received", H($"""
             <p class="saved" role="status" id="report-received">Thank you. We received your report on {r.CreatedAt:yyyy-MM-dd HH:mm} UTC (reference <code>{r.Id.ToString()[..8]}</code>) {channel}.</p>
-            <h2>Your report</h2><pre><code>{r.Text}</code></pre>
+            <h2>Your report</h2><pre tabindex="0"><code>{r.Text}</code></pre>
             <h2>Our answers</h2>
             {(replies.Count == 0
                 ? H($"<p id=\"no-replies\">No answer yet. Status: {r.Status}.</p>")
-                : H($"<ol id=\"replies\">{replies.Select(x => H($"<li><p>{x.CreatedAt:yyyy-MM-dd HH:mm} UTC</p><pre><code>{x.Body}</code></pre></li>"))}</ol>"))}
+                : H($"<ol id=\"replies\">{replies.Select(x => H($"<li><p>{x.CreatedAt:yyyy-MM-dd HH:mm} UTC</p><pre tabindex=\"0\"><code>{x.Body}</code></pre></li>"))}</ol>"))}
             """));
     }
 }

@@ -62,7 +62,23 @@ public sealed class MobiLoudDashboardTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
         var (_, config) = await StoredAsync(id);
         Assert.Equal(new AppColors("#112233", "#445566", "#778899", "#aabbcc"), config.Colors);
-        Assert.Contains("class=\"tabbar\" style=\"background:#445566\"", await client.GetStringAsync($"/dashboard/{id}/mobiloud/colors?saved=1"));
+        // The preview's colours come from a stylesheet of ours named by the saved colours: the page has no style attribute.
+        var html = await client.GetStringAsync($"/dashboard/{id}/mobiloud/colors?saved=1");
+        Assert.DoesNotContain("style=", html);
+        var sheet = Regex.Match(html, "<link rel=\"stylesheet\" href=\"([^\"]*preview.css[^\"]*)\"").Groups[1].Value;
+        Assert.Contains("bar=445566", sheet);
+        var css = await client.GetStringAsync(System.Net.WebUtility.HtmlDecode(sheet));
+        Assert.Contains("#preview .tabbar { background: #445566; }", css);
+        Assert.Contains("#preview .statusbar { background: #112233; }", css);
+    }
+
+    [Fact]
+    public async Task PreviewStylesheet_TakesOnlySixHexDigitsPerColour()
+    {
+        var (id, client) = await ConfiguredAppAsync();
+        var css = await client.GetStringAsync($"/dashboard/{id}/mobiloud/preview.css?status=112233&bar=%7D%20body%20%7Bdisplay%3Anone&active=GGGGGG&inactive=aabbcc");
+        Assert.Equal("#preview .statusbar { background: #112233; }\n#preview .tabbar { background: #000000; }\n" +
+            "#preview .tab { color: #aabbcc; }\n#preview .tab.active { color: #000000; }\n", css);
     }
 
     [Fact]
