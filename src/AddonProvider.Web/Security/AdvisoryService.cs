@@ -120,20 +120,17 @@ public sealed class AdvisoryService(AddonDbContext db, CatalogCache catalog, Adv
     }
 
     /// <summary>
-    /// Whom publishing would reach now: the affected resources, and the distinct addresses the fan-out would mail (owner
-    /// emails and verified SSO users' emails, compared case-insensitively, as ResolveAdvisoryJob fixes them).
+    /// Whom publishing would reach now: the affected resources, and the distinct addresses the fan-out would mail — the
+    /// same view (<c>resource_contacts</c>) and the same de-duplication key (lower-cased) as ResolveAdvisoryJob.
     /// </summary>
     public async Task<AdvisoryReach> ReachAsync(Advisory advisory, CancellationToken ct)
     {
-        var affected = AdvisoryTargeting.Affected(db, advisory).AsNoTracking();
-        var resources = await affected.CountAsync(ct);
-        var owners = affected.Where(r => r.OwnerEmail != null && r.OwnerEmail.Trim() != "").Select(r => r.OwnerEmail!.Trim().ToLower());
-        var users = db.SsoUsers.Where(u => u.Verified && u.Email != null && u.Email.Trim() != "" && affected.Any(r => r.Id == u.ResourceId))
-            .Select(u => u.Email!.Trim().ToLower());
-        var recipients = await owners.Union(users).CountAsync(ct);
-        var withContact = await affected.CountAsync(r => (r.OwnerEmail != null && r.OwnerEmail.Trim() != "")
-            || db.SsoUsers.Any(u => u.ResourceId == r.Id && u.Verified && u.Email != null && u.Email.Trim() != ""), ct);
-        return new AdvisoryReach(resources, recipients, resources - withContact);
+        var ids = (await AdvisoryTargeting.Affected(db, advisory).AsNoTracking().Select(r => r.Id).ToListAsync(ct)).ToArray();
+        var recipients = await db.Database.SqlQuery<int>(
+            $"SELECT count(DISTINCT lower(email))::int AS \"Value\" FROM resource_contacts WHERE resource_id = ANY({ids})").SingleAsync(ct);
+        var withContact = await db.Database.SqlQuery<int>(
+            $"SELECT count(DISTINCT resource_id)::int AS \"Value\" FROM resource_contacts WHERE resource_id = ANY({ids})").SingleAsync(ct);
+        return new AdvisoryReach(ids.Length, recipients, ids.Length - withContact);
     }
 
     public async Task<Outcome<AdvisoryReach>> ReachAsync(Guid id, CancellationToken ct) =>
