@@ -1044,6 +1044,20 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("resource_id");
 
+                    b.Property<string>("Review")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("review");
+
+                    b.Property<DateTime?>("ReviewUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("review_updated_at");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reviewed_by");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)

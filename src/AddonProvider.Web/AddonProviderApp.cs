@@ -84,6 +84,7 @@ public static class AddonProviderApp
         dashboard.MapProductPages();
         dashboard.MapSecurityDashboard();
         app.MapAdminEndpoints();
+        app.MapMobiLoudAdmin();
         app.MapConsoleEndpoints();
         app.MapSecurityEndpoints();
         return app;

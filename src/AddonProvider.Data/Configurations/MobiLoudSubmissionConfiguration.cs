@@ -17,6 +17,9 @@ internal sealed class MobiLoudSubmissionConfiguration : IEntityTypeConfiguration
         b.Property(s => s.WebsiteUrlSnapshot).HasMaxLength(2000);
         b.Property(s => s.PlanSlugSnapshot).HasMaxLength(60);
         b.Property(s => s.Version).IsRowVersion().HasColumnName("xmin");
+        b.Property(s => s.Review).HasConversion(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<SubmissionReview, string>(
+            r => r.Name(), s => SubmissionReviews.Parse(s)!.Value)).HasMaxLength(20);
+        b.Property(s => s.ReviewedBy).HasMaxLength(200);
         // Submitted rows awaiting the operator email, found without a scan.
         b.HasIndex(s => s.SubmittedAt).HasFilter("operators_notified_at IS NULL AND status = 'submitted'");
         b.HasOne<Resource>().WithMany().HasForeignKey(s => s.ResourceId).OnDelete(DeleteBehavior.Cascade);

@@ -27,6 +27,26 @@ public sealed class MobiLoudSubmission
     public DateTime? OperatorsNotifyClaimedAt { get; set; }
 
     public uint Version { get; set; }
+
+    /// <summary>Where our team is with a submitted request; null on a submitted row reads as <see cref="SubmissionReview.New"/>.</summary>
+    public SubmissionReview? Review { get; set; }
+    public DateTime? ReviewUpdatedAt { get; set; }
+    public string? ReviewedBy { get; set; }
 }
 
 public enum SubmissionStatus { Draft, Submitted }
+
+/// <summary>Our team's progress on a submitted request: new → in progress → done. Stored as new, in_progress, done.</summary>
+public enum SubmissionReview { New, InProgress, Done }
+
+public static class SubmissionReviews
+{
+    public static string Name(this SubmissionReview review) => review switch
+    {
+        SubmissionReview.InProgress => "in_progress",
+        _ => review.Stored(),
+    };
+
+    public static SubmissionReview? Parse(string? name) =>
+        Enum.GetValues<SubmissionReview>().Select(r => (SubmissionReview?)r).FirstOrDefault(r => r!.Value.Name() == name);
+}

@@ -22,6 +22,7 @@ public static class ConsoleServices
         var console = app.MapGroup("/console").ExcludeFromDescription();
         console.MapGet("/", Home).RequireAuthorization(ConsoleAuth.AnyRolePolicy);
         console.MapResourcePages();
+        console.MapAdvisoryPages();
         foreach (var product in app.ServiceProvider.GetServices<ProductRegistration>().Where(p => p.Console is not null))
             product.Console!.Map(console.MapGroup("/" + product.Info.DashboardPath).RequireAuthorization(ConsoleAuth.OperatorPolicy));
         return console;

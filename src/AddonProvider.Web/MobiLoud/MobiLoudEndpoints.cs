@@ -13,8 +13,8 @@ public static class MobiLoudEndpoints
 {
     /// <summary>The MobiLoud product: its type, the app store behind the dashboard and publishing.</summary>
     public static IServiceCollection AddMobiLoud(this IServiceCollection services) =>
-        services.AddProduct<MobiLoudProduct>(MobiLoudProduct.Facts, MapPages)
-            .AddScoped<AppStore>().AddScoped<PublishingService>().AddScoped<AppGraphics>()
+        services.AddProduct<MobiLoudProduct>(MobiLoudProduct.Facts, MapPages, SubmissionConsole.Section)
+            .AddScoped<AppStore>().AddScoped<PublishingService>().AddScoped<AppGraphics>().AddScoped<SubmissionReviewService>()
             .AddJob<NotifyOperatorsJob>(NotifyOperatorsJob.Kind);
 
     /// <summary>Maps the pages under <c>/dashboard/{id}/mobiloud</c> (the group is already limited to MobiLoud sessions).</summary>

@@ -20,6 +20,9 @@ public static class AdvisoryEndpoints
         group.MapPost("/{id:guid}/publish", Publish);
         group.MapPost("/{id:guid}/follow-ups", FollowUp).Accepts<AdvisoryInput>("application/json");
         group.MapGet("/{id:guid}/progress", Progress);
+        group.MapGet("/{id:guid}/reach", Reach);
+        group.MapGet("/{id:guid}/failed-recipients", FailedRecipients);
+        group.MapPost("/{id:guid}/resend", Resend).Accepts<ResendRequest>("application/json");
         return group;
     }
 
@@ -74,5 +77,28 @@ public static class AdvisoryEndpoints
     {
         var outcome = await service.ProgressAsync(id, ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
+    }
+
+    private static async Task<Results<Ok<AdvisoryReach>, ProblemHttpResult>> Reach(Guid id, AdvisoryService service, CancellationToken ct)
+    {
+        var outcome = await service.ReachAsync(id, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
+    }
+
+    private static async Task<Results<Ok<List<FailedRecipient>>, ProblemHttpResult>> FailedRecipients(Guid id, AdvisoryService service, CancellationToken ct) =>
+        await service.FindAsync(id, ct) is null ? Failure.NotFound($"No advisory {id}.").ToResult() : TypedResults.Ok(await service.FailedRecipientsAsync(id, ct));
+
+    /// <summary>202: the failed notifications are pending again and their batches are queued; the progress call shows them go out.</summary>
+    private static async Task<Results<Accepted<ResendResult>, ProblemHttpResult>> Resend(Guid id, HttpContext http, AdvisoryService service, CancellationToken ct)
+    {
+        List<long>? ids = null;
+        if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var body = await JsonBody.ReadAsync<ResendRequest>(http.Request, ct);
+            if (body.Failure is { } bad) return bad.ToResult();
+            ids = body.Value!.NotificationIds;
+        }
+        var outcome = await service.ResendFailedAsync(id, ids, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/advisories/{id}/progress", new ResendResult(outcome.Value));
     }
 }

@@ -33,3 +33,13 @@ public sealed record UnreachableResource(Guid Id, string Product, string Plan, s
 
 /// <summary>`total`…`failed` count recipients (pending includes those being sent); `unreachable` counts resources with no known contact.</summary>
 public sealed record AdvisoryProgress(int Total, int Pending, int Sent, int Failed, int Unreachable, IReadOnlyList<UnreachableResource> UnreachableResources);
+
+/// <summary>Whom publishing would reach: affected resources, distinct recipient addresses, and resources with no contact.</summary>
+public sealed record AdvisoryReach(int Resources, int Recipients, int Unreachable);
+
+public sealed record FailedRecipient(long NotificationId, string Email, int Attempts, string? LastError);
+
+/// <summary>The optional body of POST /admin/advisories/{id}/resend: which failed notifications; none or empty: all of them.</summary>
+public sealed record ResendRequest(List<long>? NotificationIds);
+
+public sealed record ResendResult(int Requeued);

@@ -32,6 +32,8 @@ public sealed class ConsoleSignInTests(OperatorsFixture app) : IClassFixture<Ope
 
         var html = await client.GetPageAsync("/console/resources");
         Assert.Contains("alice (operator)", html);
+        Assert.Contains("<a href=\"/console/resources\">Resources</a>", html);
+        Assert.DoesNotContain("System.Collections", html);
         await using var db = app.Db();
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "console.sign-in" && a.Actor == "admin:alice"));
     }
