@@ -9,7 +9,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Admin;
 
-/// <summary>Read-only views of resources for operators. Config vars are listed by name only: values are secrets.</summary>
+/// <summary>
+/// Operators' views of resources, credential rotation, suspend and resume. Config vars are listed by name only: values are
+/// secrets. A suspended resource shows state <c>suspended</c> (it is provisioned underneath, see <see cref="ResourceSuspension"/>).
+/// </summary>
 public static class AdminResourceEndpoints
 {
     public sealed record ResourceSummary(Guid Id, string Product, string Plan, string Region, string State, string? Name,
@@ -25,7 +28,11 @@ public static class AdminResourceEndpoints
         string State, string? Name, string? HerokuId, string? OwnerEmail, DateTime? OwnerEmailRefreshedAt, DateTime CreatedAt,
         DateTime UpdatedAt, DateTime? DeprovisionedAt, DateTime? PurgedAt, IReadOnlyList<string> ConfigVarNames,
         IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Usage);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Usage,
+        DateTime? SuspendedAt = null, string? SuspensionReason = null, string? SuspendedBy = null);
+
+    /// <summary>The body of a suspension (<c>reason</c> required, 1-500 characters after trimming) or a resume (optional).</summary>
+    public sealed record SuspensionRequest(string? Reason);
 
     public static RouteGroupBuilder MapAdminResourceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,6 +40,8 @@ public static class AdminResourceEndpoints
         group.MapGet("/", Search);
         group.MapGet("/{id:guid}", Detail);
         group.MapPost("/{id:guid}/rotate-credentials", Rotate);
+        group.MapPost("/{id:guid}/suspend", Suspend).Accepts<SuspensionRequest>("application/json");
+        group.MapPost("/{id:guid}/resume", Resume).Accepts<SuspensionRequest>("application/json");
         return group;
     }
 
@@ -46,9 +55,14 @@ public static class AdminResourceEndpoints
         if (plan is not null) q = q.Where(r => r.PlanSlug == plan);
         if (state is not null)
         {
-            if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s))
-                return Failure.BadRequest("state must be one of provisioning, provisioned, deprovisioned, failed.").ToResult();
-            q = q.Where(r => r.State == s);
+            if (state.Equals("suspended", StringComparison.OrdinalIgnoreCase))
+                q = q.Where(r => r.State == ResourceState.Provisioned && r.SuspendedAt != null);
+            else if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s) || !Enum.IsDefined(s))
+                return Failure.BadRequest("state must be one of provisioning, provisioned, suspended, deprovisioned, failed.").ToResult();
+            else if (s == ResourceState.Provisioned)
+                q = q.Where(r => r.State == s && r.SuspendedAt == null);
+            else
+                q = q.Where(r => r.State == s);
         }
         if (region is not null) q = q.Where(r => r.Region == region);
         if (createdFrom is { } from) q = q.Where(r => r.CreatedAt >= from.ToUniversalTime());
@@ -56,7 +70,7 @@ public static class AdminResourceEndpoints
         if (ownerEmail is not null) q = q.Where(r => r.OwnerEmail != null && r.OwnerEmail.ToLower() == ownerEmail.Trim().ToLower());
         var rows = await q.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).ToPageAsync(page, pageSize, ct);
         var result = new Paged<ResourceSummary>(rows.Items.Select(r => new ResourceSummary(r.Id, r.ProductId, r.PlanSlug, r.Region,
-            r.State.ToString().ToLowerInvariant(), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
+            ResourceSuspension.StateName(r.State, r.SuspendedAt), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
         return TypedResults.Ok(result);
     }
 
@@ -80,10 +94,46 @@ public static class AdminResourceEndpoints
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
     }
 
-    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// 200 with the resource's detail, state <c>suspended</c>; idempotent (a repeat changes nothing, the first reason stays).
+    /// 409 unless the resource is provisioned; 422 naming <c>reason</c> when it is missing, blank or over 500 characters.
+    /// </summary>
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Suspend(
+        Guid id, HttpContext http, ResourceSuspension suspension, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await ReadSuspensionRequestAsync(http, required: true, ct);
+        if (body.Failure is { } bad) return bad.ToResult();
+        var outcome = await suspension.SuspendAsync(id, body.Value?.Reason, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, db, products, clock, ct);
+    }
+
+    /// <summary>200 with the resource's detail; resuming a resource that is not suspended changes nothing. The reason is optional.</summary>
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Resume(
+        Guid id, HttpContext http, ResourceSuspension suspension, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await ReadSuspensionRequestAsync(http, required: false, ct);
+        if (body.Failure is { } bad) return bad.ToResult();
+        var outcome = await suspension.ResumeAsync(id, body.Value?.Reason, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, db, products, clock, ct);
+    }
+
+    private static async Task<Outcome<SuspensionRequest?>> ReadSuspensionRequestAsync(HttpContext http, bool required, CancellationToken ct)
+    {
+        var hasBody = http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0;
+        if (!hasBody)
+            return required ? Failure.BadRequest("A JSON body with a reason is required: {\"reason\": \"...\"} (1-500 characters).") : new Outcome<SuspensionRequest?>(null, null);
+        var body = await JsonBody.ReadAsync<SuspensionRequest>(http.Request, ct);
+        return body.Failure is { } bad ? bad : body.Value;
+    }
+
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct) =>
+        await LoadDetailAsync(id, db, products, clock, ct) is { } detail ? TypedResults.Ok(detail) : Failure.NotFound($"No resource {id}.").ToResult();
+
+    /// <summary>What GET /admin/resources/{id} answers (null: no such resource); the console shows the same.</summary>
+    public static async Task<ResourceDetail?> LoadDetailAsync(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
     {
         var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (r is null) return Failure.NotFound($"No resource {id}.").ToResult();
+        if (r is null) return null;
         var users = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == id).OrderByDescending(u => u.LastLoginAt)
             .Select(u => new Contact(u.UserId, u.Email, u.Verified, u.LastLoginAt)).ToListAsync(ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
@@ -91,8 +141,8 @@ public static class AdminResourceEndpoints
         // A product without usage counters has no member at all.
         var product = products.For(r.ProductId);
         var usage = await product.UsageAsync(id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
-        return TypedResults.Ok(new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
-            r.State.ToString().ToLowerInvariant(), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
-            r.DeprovisionedAt, r.PurgedAt, product.Info.ConfigVarNames, users, audit, usage));
+        return new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
+            ResourceSuspension.StateName(r.State, r.SuspendedAt), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
+            r.DeprovisionedAt, r.PurgedAt, product.Info.ConfigVarNames, users, audit, usage, r.SuspendedAt, r.SuspensionReason, r.SuspendedBy);
     }
 }

@@ -39,6 +39,10 @@ public static class DashboardEndpoints
         if (resource is null)
             return Page.Message(http, StatusCodes.Status404NotFound, "Not found", "This add-on is no longer active.");
         http.Items[typeof(Resource)] = resource;
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+            && DashboardAccess.RefusalReason(http, resource) is { } refusal)
+            return Page.Message(http, StatusCodes.Status403Forbidden, "Not allowed", refusal);
+        if (DashboardAccess.SuspensionNotice(http, resource) is { } notice) Page.AddBanner(http, notice);
         return await next(ctx);
     }
 
