@@ -99,10 +99,14 @@ public sealed class SuspensionInferenceTests(InferenceFixture app, ITestOutputHe
         counted = await CountAsync();
 
         // Over the 2 MiB limit by its declared length: a 413 for anyone else, a 403 for a suspended key.
+        // Expect: 100-continue, so the client sends the body only if the server starts reading it (it must not): without it
+        // the client would still be uploading when the refusal closes the connection.
         var huge = InferenceFixture.Call(key, "/v1/rerank", null);
+        huge.Headers.ExpectContinue = true;
         huge.Content = new ByteArrayContent(new byte[3 * 1024 * 1024]);
         huge.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using (var tooLarge = await app.Client.SendAsync(huge))
+        using var waiting = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = Waits.DefaultTimeout }) { BaseAddress = app.BaseAddress };
+        using (var tooLarge = await waiting.SendAsync(huge))
             await tooLarge.ExpectInferenceErrorAsync(HttpStatusCode.Forbidden, "authorization_error", SuspendedMessage);
         // Not JSON at all: the body is never read.
         using (var garbage = await app.Client.SendAsync(InferenceFixture.Call(key, "/v1/rerank", "{not json")))
