@@ -29,7 +29,11 @@ public static class AdminResourceEndpoints
         DateTime UpdatedAt, DateTime? DeprovisionedAt, DateTime? PurgedAt, IReadOnlyList<string> ConfigVarNames,
         IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Usage,
+        IReadOnlyList<CredentialView> Credentials,
         DateTime? SuspendedAt = null, string? SuspensionReason = null, string? SuspendedBy = null);
+
+    /// <summary>A credential we issued, without its secret: `current`, `expiring` (in a rotation's overlap), `expired` or `revoked`.</summary>
+    public sealed record CredentialView(long Id, string? Username, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? RevokedAt, string State);
 
     /// <summary>The body of a suspension (<c>reason</c> required, 1-500 characters after trimming) or a resume (optional).</summary>
     public sealed record SuspensionRequest(string? Reason);
@@ -46,32 +50,12 @@ public static class AdminResourceEndpoints
     }
 
     private static async Task<Results<Ok<Paged<ResourceSummary>>, ProblemHttpResult>> Search(
-        AddonDbContext db, CancellationToken ct, string? product = null, string? plan = null, string? state = null, string? region = null,
-        DateTime? createdFrom = null, DateTime? createdTo = null, string? ownerEmail = null, int? page = null, int? pageSize = null)
+        ResourceQueries queries, CancellationToken ct, Guid? id = null, string? name = null, string? product = null, string? plan = null,
+        string? state = null, string? region = null, DateTime? createdFrom = null, DateTime? createdTo = null, string? ownerEmail = null,
+        int? page = null, int? pageSize = null)
     {
-        if (Paging.Check(page, pageSize) is { } bad) return bad.ToResult();
-        var q = db.Resources.AsNoTracking();
-        if (product is not null) q = q.Where(r => r.ProductId == product);
-        if (plan is not null) q = q.Where(r => r.PlanSlug == plan);
-        if (state is not null)
-        {
-            if (state.Equals("suspended", StringComparison.OrdinalIgnoreCase))
-                q = q.Where(r => r.State == ResourceState.Provisioned && r.SuspendedAt != null);
-            else if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s) || !Enum.IsDefined(s))
-                return Failure.BadRequest("state must be one of provisioning, provisioned, suspended, deprovisioned, failed.").ToResult();
-            else if (s == ResourceState.Provisioned)
-                q = q.Where(r => r.State == s && r.SuspendedAt == null);
-            else
-                q = q.Where(r => r.State == s);
-        }
-        if (region is not null) q = q.Where(r => r.Region == region);
-        if (createdFrom is { } from) q = q.Where(r => r.CreatedAt >= from.ToUniversalTime());
-        if (createdTo is { } to) q = q.Where(r => r.CreatedAt <= to.ToUniversalTime());
-        if (ownerEmail is not null) q = q.Where(r => r.OwnerEmail != null && r.OwnerEmail.ToLower() == ownerEmail.Trim().ToLower());
-        var rows = await q.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).ToPageAsync(page, pageSize, ct);
-        var result = new Paged<ResourceSummary>(rows.Items.Select(r => new ResourceSummary(r.Id, r.ProductId, r.PlanSlug, r.Region,
-            ResourceSuspension.StateName(r.State, r.SuspendedAt), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
-        return TypedResults.Ok(result);
+        var outcome = await queries.SearchAsync(new ResourceFilter(id, name, product, plan, state, region, createdFrom, createdTo, ownerEmail), page, pageSize, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
     }
 
     /// <summary>
@@ -99,22 +83,22 @@ public static class AdminResourceEndpoints
     /// 409 unless the resource is provisioned; 422 naming <c>reason</c> when it is missing, blank or over 500 characters.
     /// </summary>
     private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Suspend(
-        Guid id, HttpContext http, ResourceSuspension suspension, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, ResourceSuspension suspension, ResourceQueries queries, CancellationToken ct)
     {
         var body = await ReadSuspensionRequestAsync(http, required: true, ct);
         if (body.Failure is { } bad) return bad.ToResult();
         var outcome = await suspension.SuspendAsync(id, body.Value?.Reason, http.User.Actor(), http.TraceIdentifier, ct);
-        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, db, products, clock, ct);
+        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, queries, ct);
     }
 
     /// <summary>200 with the resource's detail; resuming a resource that is not suspended changes nothing. The reason is optional.</summary>
     private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Resume(
-        Guid id, HttpContext http, ResourceSuspension suspension, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, ResourceSuspension suspension, ResourceQueries queries, CancellationToken ct)
     {
         var body = await ReadSuspensionRequestAsync(http, required: false, ct);
         if (body.Failure is { } bad) return bad.ToResult();
         var outcome = await suspension.ResumeAsync(id, body.Value?.Reason, http.User.Actor(), http.TraceIdentifier, ct);
-        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, db, products, clock, ct);
+        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, queries, ct);
     }
 
     private static async Task<Outcome<SuspensionRequest?>> ReadSuspensionRequestAsync(HttpContext http, bool required, CancellationToken ct)
@@ -126,23 +110,9 @@ public static class AdminResourceEndpoints
         return body.Failure is { } bad ? bad : body.Value;
     }
 
-    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct) =>
-        await LoadDetailAsync(id, db, products, clock, ct) is { } detail ? TypedResults.Ok(detail) : Failure.NotFound($"No resource {id}.").ToResult();
-
-    /// <summary>What GET /admin/resources/{id} answers (null: no such resource); the console shows the same.</summary>
-    public static async Task<ResourceDetail?> LoadDetailAsync(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, ResourceQueries queries, CancellationToken ct)
     {
-        var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (r is null) return null;
-        var users = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == id).OrderByDescending(u => u.LastLoginAt)
-            .Select(u => new Contact(u.UserId, u.Email, u.Verified, u.LastLoginAt)).ToListAsync(ct);
-        var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
-            .Take(200).Select(AdminAuditEndpoints.View).ToListAsync(ct);
-        // A product without usage counters has no member at all.
-        var product = products.For(r.ProductId);
-        var usage = await product.UsageAsync(id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
-        return new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
-            ResourceSuspension.StateName(r.State, r.SuspendedAt), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
-            r.DeprovisionedAt, r.PurgedAt, product.Info.ConfigVarNames, users, audit, usage, r.SuspendedAt, r.SuspensionReason, r.SuspendedBy);
+        var outcome = await queries.DetailAsync(id, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
     }
 }

@@ -10,6 +10,7 @@ public static class AdminServices
     {
         services.AddAdminAuth(settings);
         services.AddScoped<ResourceSuspension>();
+        services.AddScoped<ResourceQueries>();
         services.AddOpenApi(OpenApiDocument, o => o.ShouldInclude = d => d.RelativePath?.StartsWith("admin/", StringComparison.Ordinal) == true);
         return services;
     }

@@ -20,6 +20,7 @@ public sealed class ResourceSuspension(AddonDbContext db, Products products, Tim
     public const int MaxReasonLength = 500;
     public const string SuspendAction = "suspend";
     public const string ResumeAction = "resume";
+    public const string SuspendedState = "suspended";
 
     /// <summary>The reason, trimmed, or the failure naming what is wrong with it. Required for a suspension, optional for a resume.</summary>
     public static Outcome<string?> CheckReason(string? reason, bool required)
@@ -93,5 +94,5 @@ public sealed class ResourceSuspension(AddonDbContext db, Products products, Tim
 
     /// <summary>The state operators see: the lifecycle state, or <c>suspended</c> for a suspended provisioned resource.</summary>
     public static string StateName(ResourceState state, DateTime? suspendedAt) =>
-        state == ResourceState.Provisioned && suspendedAt is not null ? "suspended" : state.ToString().ToLowerInvariant();
+        state == ResourceState.Provisioned && suspendedAt is not null ? SuspendedState : state.ToString().ToLowerInvariant();
 }
