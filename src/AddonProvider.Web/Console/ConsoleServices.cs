@@ -10,6 +10,7 @@ public static class ConsoleServices
     public static IServiceCollection AddConsole(this IServiceCollection services, Settings settings)
     {
         services.AddConsoleAuth(settings);
+        services.AddScoped<ConsoleResourceSection, SuspensionSection>();
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ConsoleProblemWriter>());
         return services;
     }
@@ -22,6 +23,7 @@ public static class ConsoleServices
         var console = app.MapGroup("/console").ExcludeFromDescription();
         console.MapGet("/", Home).RequireAuthorization(ConsoleAuth.AnyRolePolicy);
         console.MapResourcePages();
+        console.MapSuspensionPages();
         foreach (var product in app.ServiceProvider.GetServices<ProductRegistration>().Where(p => p.Console is not null))
             product.Console!.Map(console.MapGroup("/" + product.Info.DashboardPath).RequireAuthorization(ConsoleAuth.OperatorPolicy));
         return console;
