@@ -29,8 +29,8 @@ public sealed class SuspensionSection : ConsoleResourceSection
                     "Resume", "resume-form", "inline")}
                 """),
             "provisioned" => H($"""
-                <p>Stops the add-on short of deprovisioning (abuse, non-payment): its API keys and credentials are refused, MobiLoud's app
-                config answers <code>service_inactive</code>, the dashboard becomes read-only with a notice showing the reason. Heroku's plan changes and
+                <p>Stops the add-on short of deprovisioning (abuse, non-payment): its API keys, credentials and public app
+                config are refused, the dashboard becomes read-only with a notice showing the reason. Heroku's plan changes and
                 deprovision still apply. <strong>The customer sees the reason.</strong></p>
                 {ConsolePage.Form(http, $"/console/resources/{r.Id}/suspend",
                     H($"<label>Reason (shown to the customer) <textarea name=\"reason\" required maxlength=\"{ResourceSuspension.MaxReasonLength}\" rows=\"2\"></textarea></label>"),
