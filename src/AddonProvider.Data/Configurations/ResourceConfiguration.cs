@@ -23,6 +23,9 @@ internal sealed class ResourceConfiguration : IEntityTypeConfiguration<Resource>
         b.Property(r => r.ModelId).HasMaxLength(60);
         b.Property(r => r.PublicAppId).HasMaxLength(40);
         b.Property(r => r.OwnerEmail).HasMaxLength(320);
+        b.Property(r => r.SuspensionReason).HasMaxLength(500);
+        b.Property(r => r.SuspendedBy).HasMaxLength(200);
+        b.Ignore(r => r.IsSuspended);
         b.Property(r => r.State).HasConversion(new LowerCaseEnumConverter<ResourceState>()).HasMaxLength(20);
         b.Property(r => r.Version).IsRowVersion().HasColumnName("xmin");
         b.HasIndex(r => r.PublicAppId).IsUnique();

@@ -30,6 +30,18 @@ public sealed class Resource
     public DateTime? DeprovisionedAt { get; set; }
     public DateTime? PurgedAt { get; set; }
 
+    /// <summary>
+    /// Set while an operator has suspended the resource (abuse, non-payment): its keys and credentials are refused and its
+    /// dashboard is read-only. Not a lifecycle state: Heroku's plan changes and deprovision still apply to a suspended
+    /// resource, and every check for <see cref="ResourceState.Provisioned"/> keeps its meaning.
+    /// </summary>
+    public DateTime? SuspendedAt { get; set; }
+    public string? SuspensionReason { get; set; }
+    public string? SuspendedBy { get; set; }
+
+    /// <summary>Suspended and still provisioned; a deprovisioned resource is deprovisioned, whatever it was before.</summary>
+    public bool IsSuspended => SuspendedAt is not null && State == ResourceState.Provisioned;
+
     public uint Version { get; set; }
 }
 

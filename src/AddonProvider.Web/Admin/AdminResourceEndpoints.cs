@@ -9,7 +9,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Admin;
 
-/// <summary>Read-only views of resources for operators. Config vars are listed by name only: values are secrets.</summary>
+/// <summary>
+/// Operators' views of resources, credential rotation, suspend and resume. Config vars are listed by name only: values are
+/// secrets. A suspended resource shows state <c>suspended</c> (it is provisioned underneath, see <see cref="ResourceSuspension"/>).
+/// </summary>
 public static class AdminResourceEndpoints
 {
     public sealed record ResourceSummary(Guid Id, string Product, string Plan, string Region, string State, string? Name,
@@ -26,10 +29,14 @@ public static class AdminResourceEndpoints
         DateTime UpdatedAt, DateTime? DeprovisionedAt, DateTime? PurgedAt, IReadOnlyList<string> ConfigVarNames,
         IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Usage,
-        IReadOnlyList<CredentialView> Credentials);
+        IReadOnlyList<CredentialView> Credentials,
+        DateTime? SuspendedAt = null, string? SuspensionReason = null, string? SuspendedBy = null);
 
     /// <summary>A credential we issued, without its secret: `current`, `expiring` (in a rotation's overlap), `expired` or `revoked`.</summary>
     public sealed record CredentialView(long Id, string? Username, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? RevokedAt, string State);
+
+    /// <summary>The body of a suspension (<c>reason</c> required, 1-500 characters after trimming) or a resume (optional).</summary>
+    public sealed record SuspensionRequest(string? Reason);
 
     public static RouteGroupBuilder MapAdminResourceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -37,6 +44,8 @@ public static class AdminResourceEndpoints
         group.MapGet("/", Search);
         group.MapGet("/{id:guid}", Detail);
         group.MapPost("/{id:guid}/rotate-credentials", Rotate);
+        group.MapPost("/{id:guid}/suspend", Suspend).Accepts<SuspensionRequest>("application/json");
+        group.MapPost("/{id:guid}/resume", Resume).Accepts<SuspensionRequest>("application/json");
         return group;
     }
 
@@ -67,6 +76,38 @@ public static class AdminResourceEndpoints
         }
         var outcome = await rotation.RotateAsync(id, http.User.Actor(), http.TraceIdentifier, revokePrevious, ct);
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
+    }
+
+    /// <summary>
+    /// 200 with the resource's detail, state <c>suspended</c>; idempotent (a repeat changes nothing, the first reason stays).
+    /// 409 unless the resource is provisioned; 422 naming <c>reason</c> when it is missing, blank or over 500 characters.
+    /// </summary>
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Suspend(
+        Guid id, HttpContext http, ResourceSuspension suspension, ResourceQueries queries, CancellationToken ct)
+    {
+        var body = await ReadSuspensionRequestAsync(http, required: true, ct);
+        if (body.Failure is { } bad) return bad.ToResult();
+        var outcome = await suspension.SuspendAsync(id, body.Value?.Reason, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, queries, ct);
+    }
+
+    /// <summary>200 with the resource's detail; resuming a resource that is not suspended changes nothing. The reason is optional.</summary>
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Resume(
+        Guid id, HttpContext http, ResourceSuspension suspension, ResourceQueries queries, CancellationToken ct)
+    {
+        var body = await ReadSuspensionRequestAsync(http, required: false, ct);
+        if (body.Failure is { } bad) return bad.ToResult();
+        var outcome = await suspension.ResumeAsync(id, body.Value?.Reason, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : await Detail(id, queries, ct);
+    }
+
+    private static async Task<Outcome<SuspensionRequest?>> ReadSuspensionRequestAsync(HttpContext http, bool required, CancellationToken ct)
+    {
+        var hasBody = http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0;
+        if (!hasBody)
+            return required ? Failure.BadRequest("A JSON body with a reason is required: {\"reason\": \"...\"} (1-500 characters).") : new Outcome<SuspensionRequest?>(null, null);
+        var body = await JsonBody.ReadAsync<SuspensionRequest>(http.Request, ct);
+        return body.Failure is { } bad ? bad : body.Value;
     }
 
     private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, ResourceQueries queries, CancellationToken ct)

@@ -24,9 +24,15 @@ public sealed class ResourceQueries(AddonDbContext db, Products products, TimePr
         if (f.Plan is { Length: > 0 } plan) q = q.Where(r => r.PlanSlug == plan);
         if (f.State is { Length: > 0 } state)
         {
-            if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s) || int.TryParse(state, out _))
-                return Failure.BadRequest($"state must be one of {string.Join(", ", Enum.GetNames<ResourceState>().Select(n => n.ToLowerInvariant()))}.");
-            q = q.Where(r => r.State == s);
+            // `suspended` is not a lifecycle state: it is a provisioned resource with a suspension (ResourceSuspension).
+            if (state.Equals(ResourceSuspension.SuspendedState, StringComparison.OrdinalIgnoreCase))
+                q = q.Where(r => r.State == ResourceState.Provisioned && r.SuspendedAt != null);
+            else if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s) || int.TryParse(state, out _))
+                return Failure.BadRequest("state must be one of provisioning, provisioned, suspended, deprovisioned, failed.");
+            else if (s == ResourceState.Provisioned)
+                q = q.Where(r => r.State == s && r.SuspendedAt == null);
+            else
+                q = q.Where(r => r.State == s);
         }
         if (f.Region is { Length: > 0 } region) q = q.Where(r => r.Region == region);
         if (f.CreatedFrom is { } from) q = q.Where(r => r.CreatedAt >= from.ToUniversalTime());
@@ -34,7 +40,7 @@ public sealed class ResourceQueries(AddonDbContext db, Products products, TimePr
         if (f.OwnerEmail is { Length: > 0 } owner) q = q.Where(r => r.OwnerEmail != null && r.OwnerEmail.ToLower() == owner.Trim().ToLower());
         var rows = await q.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).ToPageAsync(page, pageSize, ct);
         return new Paged<ResourceSummary>(rows.Items.Select(r => new ResourceSummary(r.Id, r.ProductId, r.PlanSlug, r.Region,
-            r.State.ToString().ToLowerInvariant(), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
+            ResourceSuspension.StateName(r.State, r.SuspendedAt), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
     }
 
     public async Task<Outcome<ResourceDetail>> DetailAsync(Guid id, CancellationToken ct)
@@ -53,7 +59,7 @@ public sealed class ResourceQueries(AddonDbContext db, Products products, TimePr
         var product = products.For(r.ProductId);
         var usage = await product.UsageAsync(id, DateOnly.FromDateTime(now), ct);
         return new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
-            r.State.ToString().ToLowerInvariant(), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
-            r.DeprovisionedAt, r.PurgedAt, product.Info.ConfigVarNames, users, audit, usage, credentials);
+            ResourceSuspension.StateName(r.State, r.SuspendedAt), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
+            r.DeprovisionedAt, r.PurgedAt, product.Info.ConfigVarNames, users, audit, usage, credentials, r.SuspendedAt, r.SuspensionReason, r.SuspendedBy);
     }
 }

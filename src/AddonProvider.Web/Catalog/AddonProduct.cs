@@ -62,6 +62,15 @@ public abstract class AddonProduct
     /// <summary>Follow-up work of a deprovision (or of a failed asynchronous provision): tearing down what lives outside our tables.</summary>
     public virtual void AfterDeprovision(AddonDbContext db, Resource resource, DateTime now) { }
 
+    /// <summary>
+    /// Follow-up work of an operator's suspension: credentials that work outside our own look-ups (a cluster user, say)
+    /// stop working. Keys we check ourselves need nothing here: their look-up already refuses a suspended resource.
+    /// </summary>
+    public virtual void AfterSuspend(AddonDbContext db, Resource resource, DateTime now) { }
+
+    /// <summary>Follow-up work of a resume: whatever <see cref="AfterSuspend"/> disabled works again.</summary>
+    public virtual void AfterResume(AddonDbContext db, Resource resource, DateTime now) { }
+
     /// <summary>Before a rotated credential is pushed to Heroku: make it work where it is used (a cluster user, say).</summary>
     public virtual Task BeforeCredentialPushAsync(Resource resource, CancellationToken ct) => Task.CompletedTask;
 

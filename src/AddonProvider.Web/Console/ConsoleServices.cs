@@ -10,6 +10,7 @@ public static class ConsoleServices
     public static IServiceCollection AddConsole(this IServiceCollection services, Settings settings)
     {
         services.AddConsoleAuth(settings);
+        services.AddScoped<ConsoleResourceSection, SuspensionSection>();
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ConsoleProblemWriter>());
         return services;
     }
@@ -23,6 +24,7 @@ public static class ConsoleServices
         console.MapGet("/", Home).RequireAuthorization(ConsoleAuth.AnyRolePolicy);
         console.MapResourcePages();
         console.MapAdvisoryPages();
+        console.MapSuspensionPages();
         foreach (var product in app.ServiceProvider.GetServices<ProductRegistration>().Where(p => p.Console is not null))
             product.Console!.Map(console.MapGroup("/" + product.Info.DashboardPath).RequireAuthorization(ConsoleAuth.OperatorPolicy));
         return console;

@@ -1,6 +1,7 @@
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using static AddonProvider.Web.Dashboard.Html;
 
 namespace AddonProvider.Web.Dashboard;
 
@@ -19,8 +20,32 @@ public static class DashboardAccess
     public static async ValueTask<string?> RefusalAsync(HttpContext http, Resource resource)
     {
         if (http.GetEndpoint()?.Metadata.GetMetadata<AnySessionMarker>() is not null) return null;
-        return await HerokuRoleRefusalAsync(http, resource);
+        return SuspendedRefusal(http, resource) ?? await HerokuRoleRefusalAsync(http, resource);
     }
+
+    /// <summary>A suspended add-on's dashboard is read-only for everyone: rotation, reveal, edits and submissions included.</summary>
+    public static string? SuspendedRefusal(HttpContext http, Resource resource) =>
+        resource.IsSuspended
+            ? $"This add-on is suspended by the operator, so nothing can be changed here until it is resumed. {SupportSentence(http)}"
+            : null;
+
+    /// <summary>The notice every page of a suspended add-on shows above its title; the operator's reason is shown to the customer.</summary>
+    public static Html? SuspensionNotice(HttpContext http, Resource resource) =>
+        resource.IsSuspended
+            ? H($"""
+                <section class="notice suspended" role="alert" id="suspended-notice">
+                <h2>This add-on is suspended</h2>
+                <p>This add-on is suspended by the operator: {resource.SuspensionReason}</p>
+                <p>Its keys and credentials are refused and this dashboard is read-only until it is resumed; your data is kept. {SupportSentence(http)}</p>
+                </section>
+                """)
+            : null;
+
+    // OPERATORS_EMAIL is the team that suspends and resumes; without it (Development) the sentence names no address.
+    private static string SupportSentence(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IConfiguration>()["OPERATORS_EMAIL"] is { } email && !string.IsNullOrWhiteSpace(email)
+            ? $"To resolve it, contact support at {email.Trim()}."
+            : "To resolve it, contact support.";
 
     public const string UnverifiedReason =
         "This session is read-only: Heroku signed you in with an older form of add-on sign-in that does not confirm who you are, " +

@@ -49,6 +49,7 @@ public static class DashboardEndpoints
         }
         else if (Page.RendersPage(http) && await DashboardAccess.RefusalAsync(http, resource) is { } readOnly)
             Page.MarkReadOnly(http, readOnly); // the page shows why, and its controls are disabled
+        if (DashboardAccess.SuspensionNotice(http, resource) is { } notice) Page.AddBanner(http, notice);
 
         return await next(ctx);
     }

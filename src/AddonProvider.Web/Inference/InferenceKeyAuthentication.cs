@@ -23,7 +23,12 @@ public sealed class InferenceKeyAuthentication(
     public const string Policy = "InferenceKey";
     private const string FailureKey = "inference.auth-failure";
     private const string ThrottledKey = "inference.auth-throttled";
+    private const string SuspendedKey = "inference.auth-suspended";
     private const string Unknown = "Invalid API key: it is unknown, revoked or expired.";
+
+    /// <summary>A valid key of a suspended add-on: refused before rate limits, size and memory gates and the body read.</summary>
+    public const string SuspendedMessage =
+        "This add-on is suspended by the operator, so its API key is refused until it is resumed. Please contact support.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -47,6 +52,12 @@ public sealed class InferenceKeyAuthentication(
         }
 
         throttle.Succeeded(AuthSurface.ApiKey, key);
+        if (caller.Suspended)
+        {
+            // Not a caller: no ticket, so no handler, rate limiter or body reader ever sees it; the challenge answers 403.
+            Context.Items[SuspendedKey] = true;
+            return AuthenticateResult.NoResult();
+        }
         Context.Features.Set(caller);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, caller.ResourceId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -65,6 +76,8 @@ public sealed class InferenceKeyAuthentication(
             {
                 RetryAfterSeconds = AuthFailureThrottle.Seconds(wait),
             }.ExecuteAsync(Context);
+        if (Context.Items.ContainsKey(SuspendedKey))
+            return InferenceError.Forbidden(SuspendedMessage).ExecuteAsync(Context);
         var message = Context.Items[FailureKey] as string ?? "Invalid API key.";
         Response.Headers.WWWAuthenticate = "Bearer";
         return new InferenceError(Failure.Unauthorized(message)).ExecuteAsync(Context);

@@ -6,14 +6,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Inference;
 
-/// <summary>Who is calling: the resource a valid key belongs to, with what its plan lets it call.</summary>
-public sealed record InferenceCaller(Guid ResourceId, string PlanSlug, string Region, string? DefaultModelId);
+/// <summary>
+/// Who is calling: the resource a valid key belongs to, with what its plan lets it call. <see cref="Suspended"/>: the key
+/// is valid but an operator has suspended the resource, so authentication refuses it (403) and it is never a caller.
+/// </summary>
+public sealed record InferenceCaller(Guid ResourceId, string PlanSlug, string Region, string? DefaultModelId, bool Suspended = false);
 
 /// <summary>
 /// Finds the resource behind a bearer key by its keyed hash. Answers (found or not) are cached per process for
 /// INFERENCE_KEY_CACHE_TTL (≤ 4 s), so a revocation, rotation expiry or deprovision reaches every dyno within 5 s
 /// while a busy key costs one query per second, not one per request. The expiry instant itself is cached,
-/// so a rotated-out key stops at exactly its ExpiresAt.
+/// so a rotated-out key stops at exactly its ExpiresAt. A suspension and a resume are read by the same query, so they
+/// reach every dyno within the same TTL.
 /// </summary>
 public sealed class InferenceKeys(SecretBox secrets, InferenceSettings settings, TimeProvider clock)
 {
@@ -22,7 +26,7 @@ public sealed class InferenceKeys(SecretBox secrets, InferenceSettings settings,
     public const int SecretLength = 48;
     private const int MaxEntries = 100_000;
 
-    private sealed record KeyRow(Guid ResourceId, string PlanSlug, string Region, string? ModelId, ResourceState State, DateTime? RevokedAt, DateTime? ExpiresAt);
+    private sealed record KeyRow(Guid ResourceId, string PlanSlug, string Region, string? ModelId, ResourceState State, DateTime? RevokedAt, DateTime? ExpiresAt, DateTime? SuspendedAt);
     private sealed record Entry(KeyRow? Row, long LoadedAt);
 
     private readonly ConcurrentDictionary<string, Entry> _cache = new();
@@ -53,7 +57,7 @@ public sealed class InferenceKeys(SecretBox secrets, InferenceSettings settings,
         var utcNow = clock.GetUtcNow().UtcDateTime;
         if (r is null || r.State != ResourceState.Provisioned || r.RevokedAt is not null || (r.ExpiresAt is { } exp && exp <= utcNow))
             return null;
-        return new InferenceCaller(r.ResourceId, r.PlanSlug, r.Region, r.ModelId);
+        return new InferenceCaller(r.ResourceId, r.PlanSlug, r.Region, r.ModelId, r.SuspendedAt is not null);
     }
 
     private static async Task<KeyRow?> LoadAsync(byte[][] hashes, AddonDbContext db, CancellationToken ct)
@@ -62,7 +66,7 @@ public sealed class InferenceKeys(SecretBox secrets, InferenceSettings settings,
             from c in db.Credentials.AsNoTracking()
             join r in db.Resources.AsNoTracking() on c.ResourceId equals r.Id
             where c.Kind == CredentialKind.InferenceKey && hashes.Contains(c.LookupHash!)
-            select new KeyRow(r.Id, r.PlanSlug, r.Region, r.ModelId, r.State, c.RevokedAt, c.ExpiresAt)).ToListAsync(ct);
+            select new KeyRow(r.Id, r.PlanSlug, r.Region, r.ModelId, r.State, c.RevokedAt, c.ExpiresAt, r.SuspendedAt)).ToListAsync(ct);
         return rows.FirstOrDefault();
     }
 }

@@ -9,12 +9,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Kafka;
 
-/// <summary>Creates the resource's cluster users (one per valid credential) and applies its plan's quotas.</summary>
+/// <summary>
+/// Creates the resource's cluster users (one per valid credential) and applies its plan's quotas. A suspended resource
+/// gets its quotas but no users (an operator's rotation meanwhile must not re-enable it); its resume creates them.
+/// </summary>
 public sealed class KafkaClusterSetup(AddonDbContext db, IKafkaClusterAdmin admin, CatalogCache catalog, TimeProvider clock)
 {
     public async Task EnsureAsync(Resource resource, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        if (await db.Resources.AnyAsync(r => r.Id == resource.Id && r.SuspendedAt != null && r.State == ResourceState.Provisioned, ct))
+        {
+            await ApplyQuotasAsync(resource, ct);
+            return;
+        }
         var credentials = await db.Credentials.AsNoTracking()
             .Where(c => c.ResourceId == resource.Id && c.Kind == CredentialKind.KafkaScram && c.RevokedAt == null)
             .ToListAsync(ct);

@@ -77,6 +77,12 @@ public sealed class KafkaProduct(
     public override void AfterDeprovision(AddonDbContext unit, Resource resource, DateTime now) =>
         unit.Enqueue(KafkaJobKinds.TearDownCluster, resource.Id.ToString(), now);
 
+    public override void AfterSuspend(AddonDbContext unit, Resource resource, DateTime now) =>
+        unit.Enqueue(KafkaJobKinds.DisableUsers, resource.Id.ToString(), now);
+
+    public override void AfterResume(AddonDbContext unit, Resource resource, DateTime now) =>
+        unit.Enqueue(KafkaJobKinds.EnableUsers, resource.Id.ToString(), now);
+
     public override Task BeforeCredentialPushAsync(Resource resource, CancellationToken ct) => setup.EnsureAsync(resource, ct);
 
     public override Task RevokeCredentialAsync(Credential credential, CancellationToken ct) =>

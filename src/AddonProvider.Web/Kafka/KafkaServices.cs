@@ -20,6 +20,8 @@ public static class KafkaServices
         services.AddJob<TearDownKafkaClusterJob>(KafkaJobKinds.TearDownCluster);
         services.AddJob<PushKafkaPrefixJob>(KafkaJobKinds.PushPrefix);
         services.AddJob<SweepKafkaProvisioningJob>(KafkaJobKinds.SweepProvisioning);
+        services.AddJob<DisableKafkaUsersJob>(KafkaJobKinds.DisableUsers);
+        services.AddJob<EnableKafkaUsersJob>(KafkaJobKinds.EnableUsers);
         services.AddRecurringJob(KafkaJobKinds.SweepProvisioning, "*/10 * * * *"); // every 10 minutes
         return services;
     }

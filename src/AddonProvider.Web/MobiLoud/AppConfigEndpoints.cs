@@ -19,6 +19,10 @@ public static class AppConfigEndpoints
     public const string InactiveMessage =
         "This app's MobiLoud service is no longer active. The app owner can re-activate it by choosing a paid plan on Heroku.";
 
+    /// <summary>The same <c>service_inactive</c> answer while an operator has suspended the add-on; a resume restores the config.</summary>
+    public const string SuspendedMessage =
+        "This app's MobiLoud service is suspended by the operator. The app owner can contact support to have it resumed.";
+
     public sealed record ServiceInactive(string Error, string Message);
 
     public sealed record AppConfigResponse(string AppId, string WebsiteUrl, AppMenu Menu, AppColors Colors, AppNotifications Notifications, AppSettings Settings);
@@ -36,13 +40,15 @@ public static class AppConfigEndpoints
         if (appId.Length > 40) return Errors.Failure.NotFound("No app with this id.").ToResult();
         var found = await db.Resources.AsNoTracking()
             .Where(r => r.PublicAppId == appId && r.ProductId == CatalogDefinition.MobiLoud)
-            .Select(r => new { r.State, r.PlanSlug, App = db.MobiLoudApps.FirstOrDefault(a => a.ResourceId == r.Id) })
+            .Select(r => new { r.State, r.PlanSlug, r.SuspendedAt, App = db.MobiLoudApps.FirstOrDefault(a => a.ResourceId == r.Id) })
             .FirstOrDefaultAsync(ct);
         if (found is null) return Errors.Failure.NotFound("No app with this id.").ToResult();
         http.Response.Headers.CacheControl = "no-cache";
         var paid = (await catalog.GetAsync()).Plan(CatalogDefinition.MobiLoud, found.PlanSlug)?.CanPublish == true;
         if (found.State != ResourceState.Provisioned || !paid)
             return TypedResults.Json(new ServiceInactive("service_inactive", InactiveMessage), statusCode: StatusCodes.Status403Forbidden);
+        if (found.SuspendedAt is not null)
+            return TypedResults.Json(new ServiceInactive("service_inactive", SuspendedMessage), statusCode: StatusCodes.Status403Forbidden);
         if (found.App is null) return Errors.Failure.NotFound("This app has not been configured yet.").ToResult();
 
         var config = AppConfig.FromJson(found.App.ConfigJson);

@@ -82,7 +82,7 @@ public sealed class ErrorShapeTests(AdminFixture app) : IClassFixture<AdminFixtu
                 AdminTokens.Mint(AdminFixture.DevJwt, "alice", [AdminRoles.Operator], TimeSpan.FromMinutes(10), DateTime.UtcNow.AddMinutes(-30))))),
         ["admin: missing role"] = new(Shape.Problem, 403, null, "This call needs the 'operator' role.", Challenged,
             _ => Ready(Bearer(HttpMethod.Get, "/admin/resources", AdminFixture.Token(AdminRoles.Security)))),
-        ["admin: bad query"] = new(Shape.Problem, 400, null, "state must be one of provisioning, provisioned, deprovisioned, failed.", Handled,
+        ["admin: bad query"] = new(Shape.Problem, 400, null, "state must be one of provisioning, provisioned, suspended, deprovisioned, failed.", Handled,
             _ => Ready(Bearer(HttpMethod.Get, "/admin/resources?state=bogus", AdminFixture.Token(AdminRoles.Operator)))),
         ["admin: unknown resource"] = new(Shape.Problem, 404, null, $"No resource {Unknown}.", Handled,
             _ => Ready(Bearer(HttpMethod.Get, $"/admin/resources/{Unknown}", AdminFixture.Token(AdminRoles.Operator)))),
