@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Security;
 
-/// <summary>Operators triage customers' security reports: list, read, set status and notes, reply by email.</summary>
+/// <summary>Operators triage customers' security reports: the queue by deadline, read, set severity, status and notes, reply by email.</summary>
 public static class SecurityReportEndpoints
 {
     public static RouteGroupBuilder MapSecurityReportEndpoints(this IEndpointRouteBuilder app)
@@ -20,8 +20,13 @@ public static class SecurityReportEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<Paged<ReportView>>, ProblemHttpResult>> List(AddonDbContext db, CancellationToken ct,
-        string? status = null, Guid? resourceId = null, int? page = null, int? pageSize = null)
+    /// <summary>
+    /// The triage queue: ordered by the nearest unmet deadline (an unanswered report's acknowledge deadline, else an open
+    /// report's fix-or-mitigate deadline — the acknowledge deadline always comes first), so overdue reports lead; reports
+    /// with every deadline met follow, newest first. <c>overdue=true</c> keeps only reports with a passed, unmet deadline.
+    /// </summary>
+    private static async Task<Results<Ok<Paged<ReportView>>, ProblemHttpResult>> List(AddonDbContext db, ReportClock deadlines, TimeProvider clock, CancellationToken ct,
+        string? status = null, Guid? resourceId = null, bool? overdue = null, int? page = null, int? pageSize = null)
     {
         if (Paging.Check(page, pageSize) is { } bad) return bad.ToResult();
         var q = db.SecurityReports.AsNoTracking();
@@ -33,8 +38,16 @@ public static class SecurityReportEndpoints
             q = q.Where(r => r.Status == s);
         }
         if (resourceId is { } rid) q = q.Where(r => r.ResourceId == rid);
-        var rows = await q.OrderByDescending(r => r.CreatedAt).ToPageAsync(page, pageSize, ct);
-        return TypedResults.Ok(new Paged<ReportView>(rows.Items.Select(SecurityReportService.View).ToList(), rows.Page, rows.PageSize, rows.Total));
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (overdue is { } o)
+            q = q.Where(r => ((r.AcknowledgedAt == null && r.AcknowledgeBy < now)
+                || (r.Status != SecurityReportStatus.Resolved && r.Status != SecurityReportStatus.Rejected && r.ResolveBy < now)) == o);
+        var rows = await q
+            .OrderBy(r => r.AcknowledgedAt == null ? r.AcknowledgeBy
+                : r.Status != SecurityReportStatus.Resolved && r.Status != SecurityReportStatus.Rejected ? r.ResolveBy : null)
+            .ThenByDescending(r => r.CreatedAt)
+            .ToPageAsync(page, pageSize, ct);
+        return TypedResults.Ok(new Paged<ReportView>(rows.Items.Select(r => SecurityReportService.View(r, deadlines.Evaluate(r))).ToList(), rows.Page, rows.PageSize, rows.Total));
     }
 
     private static async Task<Results<Ok<ReportView>, ProblemHttpResult>> Get(Guid id, SecurityReportService service, CancellationToken ct) =>
