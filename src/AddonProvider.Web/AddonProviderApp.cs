@@ -1,6 +1,7 @@
 using AddonProvider.Web.Admin;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Console;
 using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Errors;
@@ -52,6 +53,7 @@ public static class AddonProviderApp
             .AddKafka(settings)
             .AddInference(settings)
             .AddAdmin(settings)
+            .AddConsole(settings)
             .AddSecurityAdvisories(settings, builder.Environment.ContentRootPath);
 
         var app = builder.Build();
@@ -82,6 +84,7 @@ public static class AddonProviderApp
         dashboard.MapProductPages();
         dashboard.MapSecurityDashboard();
         app.MapAdminEndpoints();
+        app.MapConsoleEndpoints();
         app.MapSecurityEndpoints();
         return app;
     }
