@@ -1,9 +1,6 @@
-using AddonProvider.Data;
-using AddonProvider.Data.Entities;
 using AddonProvider.Web.Admin;
 using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Security;
 
@@ -20,34 +17,11 @@ public static class SecurityReportEndpoints
         return group;
     }
 
-    /// <summary>
-    /// The triage queue: ordered by the nearest unmet deadline (an unanswered report's acknowledge deadline, else an open
-    /// report's fix-or-mitigate deadline — the acknowledge deadline always comes first), so overdue reports lead; reports
-    /// with every deadline met follow, newest first. <c>overdue=true</c> keeps only reports with a passed, unmet deadline.
-    /// </summary>
-    private static async Task<Results<Ok<Paged<ReportView>>, ProblemHttpResult>> List(AddonDbContext db, ReportClock deadlines, TimeProvider clock, CancellationToken ct,
+    private static async Task<Results<Ok<Paged<ReportView>>, ProblemHttpResult>> List(SecurityReportService service, CancellationToken ct,
         string? status = null, Guid? resourceId = null, bool? overdue = null, int? page = null, int? pageSize = null)
     {
-        if (Paging.Check(page, pageSize) is { } bad) return bad.ToResult();
-        var q = db.SecurityReports.AsNoTracking();
-        if (status is not null)
-        {
-            if (!Enum.GetNames<SecurityReportStatus>().Any(n => n.Equals(status, StringComparison.OrdinalIgnoreCase)))
-                return Failure.BadRequest("status must be one of new, triaged, resolved, rejected.").ToResult();
-            var s = Enum.Parse<SecurityReportStatus>(status, ignoreCase: true);
-            q = q.Where(r => r.Status == s);
-        }
-        if (resourceId is { } rid) q = q.Where(r => r.ResourceId == rid);
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (overdue is { } o)
-            q = q.Where(r => ((r.AcknowledgedAt == null && r.AcknowledgeBy < now)
-                || (r.Status != SecurityReportStatus.Resolved && r.Status != SecurityReportStatus.Rejected && r.ResolveBy < now)) == o);
-        var rows = await q
-            .OrderBy(r => r.AcknowledgedAt == null ? r.AcknowledgeBy
-                : r.Status != SecurityReportStatus.Resolved && r.Status != SecurityReportStatus.Rejected ? r.ResolveBy : null)
-            .ThenByDescending(r => r.CreatedAt)
-            .ToPageAsync(page, pageSize, ct);
-        return TypedResults.Ok(new Paged<ReportView>(rows.Items.Select(r => SecurityReportService.View(r, deadlines.Evaluate(r))).ToList(), rows.Page, rows.PageSize, rows.Total));
+        var outcome = await service.QueueAsync(status, resourceId, overdue, page, pageSize, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
     }
 
     private static async Task<Results<Ok<ReportView>, ProblemHttpResult>> Get(Guid id, SecurityReportService service, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.Admin;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Errors;
 using AddonProvider.Web.Jobs;
@@ -136,6 +137,36 @@ public sealed class SecurityReportService(AddonDbContext db, TimeProvider clock,
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.AcknowledgedAt, now), ct);
         await tx.CommitAsync(ct);
         return ReplyOf(reply);
+    }
+
+    /// <summary>
+    /// The triage queue: ordered by the nearest unmet deadline (an unanswered report's acknowledge deadline, else an open
+    /// report's fix-or-mitigate deadline — the acknowledge deadline always comes first), so overdue reports lead; reports
+    /// with every deadline met follow, newest first. <paramref name="overdue"/> keeps only reports with (or without) a
+    /// passed, unmet deadline.
+    /// </summary>
+    public async Task<Outcome<Paged<ReportView>>> QueueAsync(string? status, Guid? resourceId, bool? overdue, int? page, int? pageSize, CancellationToken ct)
+    {
+        if (Paging.Check(page, pageSize) is { } bad) return bad;
+        var q = db.SecurityReports.AsNoTracking();
+        if (status is not null)
+        {
+            if (!Enum.GetNames<SecurityReportStatus>().Any(n => n.Equals(status, StringComparison.OrdinalIgnoreCase)))
+                return Failure.BadRequest("status must be one of new, triaged, resolved, rejected.");
+            var s = Enum.Parse<SecurityReportStatus>(status, ignoreCase: true);
+            q = q.Where(r => r.Status == s);
+        }
+        if (resourceId is { } rid) q = q.Where(r => r.ResourceId == rid);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (overdue is { } o)
+            q = q.Where(r => ((r.AcknowledgedAt == null && r.AcknowledgeBy < now)
+                || (r.Status != SecurityReportStatus.Resolved && r.Status != SecurityReportStatus.Rejected && r.ResolveBy < now)) == o);
+        var rows = await q
+            .OrderBy(r => r.AcknowledgedAt == null ? r.AcknowledgeBy
+                : r.Status != SecurityReportStatus.Resolved && r.Status != SecurityReportStatus.Rejected ? r.ResolveBy : null)
+            .ThenByDescending(r => r.CreatedAt)
+            .ToPageAsync(page, pageSize, ct);
+        return new Paged<ReportView>(rows.Items.Select(r => View(r, deadlines.Evaluate(r))).ToList(), rows.Page, rows.PageSize, rows.Total);
     }
 
     public async Task<ReportView?> GetAsync(Guid id, CancellationToken ct)

@@ -28,5 +28,6 @@ public static class SecurityServices
     {
         app.MapAdvisoryEndpoints();
         app.MapSecurityReportEndpoints();
+        app.MapSecurityReportPages();
     }
 }
