@@ -62,7 +62,7 @@ public static class ConsolePage
         if (http.User.IsInRole(AdminRoles.Operator))
             foreach (var product in http.RequestServices.GetRequiredService<ProductRegistry>().ById.Values.Where(p => p.Console is not null))
                 links.Add(H($"<a href=\"/console/{product.Info.DashboardPath}\">{product.Console!.Title}</a>"));
-        return H($"<nav class=\"tabs\" aria-label=\"Console\">{links}</nav>");
+        return H($"<nav class=\"tabs\" aria-label=\"Console\">{Join(links)}</nav>");
     }
 
     /// <summary>Escapes nothing itself: every value goes through <see cref="Html.H"/>'s holes.</summary>

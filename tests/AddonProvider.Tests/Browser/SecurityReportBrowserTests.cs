@@ -54,6 +54,7 @@ public sealed class SecurityReportBrowserTests(ReportsBrowserFixture app) : ICla
         await console.FillAsync("#token", AppFixture.Token(AdminRoles.Security));
         await console.ClickAsync("#sign-in button");
         await console.WaitForURLAsync(url => url.EndsWith("/console/security-reports", StringComparison.Ordinal));
+        Assert.Equal("Security reports", await console.InnerTextAsync("nav.tabs a[href='/console/security-reports']"));
         var row = console.Locator("#reports tbody tr", new() { HasText = reference });
         Assert.Contains("untriaged (counts as critical); reporter suggests high", await row.InnerTextAsync());
         await BrowserFixture.ScreenshotAsync(console, "console-security-reports");
