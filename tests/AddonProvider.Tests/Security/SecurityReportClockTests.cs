@@ -120,6 +120,18 @@ public sealed class SecurityReportClockTests(AdminFixture app) : IClassFixture<A
     }
 
     [Fact]
+    public async Task OpenApi_DescribesTheTriageSeverityAndTheOverdueFilter()
+    {
+        using var response = await app.SendAsync(HttpMethod.Get, "/admin/openapi/admin.json");
+        var doc = await response.ExpectAsync(HttpStatusCode.OK);
+        var list = doc.GetProperty("paths").GetProperty("/admin/security-reports").GetProperty("get");
+        Assert.Contains("overdue", list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.True(doc.GetProperty("components").GetProperty("schemas").GetProperty("TriageInput").GetProperty("properties").TryGetProperty("severity", out _));
+        foreach (var field in new[] { "reference", "acknowledgeBy", "resolveBy", "overdue", "overdueDeadlines", "effectiveSeverity" })
+            Assert.True(doc.GetProperty("components").GetProperty("schemas").GetProperty("ReportView").GetProperty("properties").TryGetProperty(field, out _), field);
+    }
+
+    [Fact]
     public async Task NewReport_FromAnUnverifiedAddress_AlertsTheTeam_ButAcknowledgesOnlyOnThePage()
     {
         var (id, _) = await app.ProvisionOkAsync("mobiloud", "starter");
