@@ -37,6 +37,8 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<KafkaClusterGroup> KafkaClusterGroups => Set<KafkaClusterGroup>();
     public DbSet<HerokuToken> HerokuTokens => Set<HerokuToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<AccessList> AccessLists => Set<AccessList>();
+    public DbSet<AccessListEntry> AccessListEntries => Set<AccessListEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

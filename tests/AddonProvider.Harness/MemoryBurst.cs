@@ -213,12 +213,12 @@ public static class MemoryBurst
         var upstreamPort = PostgresCluster.FreePort();
         await using var upstream = await StartFakeUpstreamAsync(upstreamPort);
         stack.Env["INFERENCE_UPSTREAM_QWEN3_235B_URL"] = $"http://127.0.0.1:{upstreamPort}";
-        foreach (var (name, value) in HostVariables()) stack.Env[name] = value;
+        await using var smtp = new SmtpListener();
+        stack.Env["SMTP_URL"] = smtp.Url;
         await stack.StartWebAsync();
         stack.LaunchWorker();
         await stack.WaitForWorkerStartedAsync(TimeSpan.FromSeconds(90));
         line($"- web and worker each in a 512 MB memory cgroup: {string.Join(", ", stack.Cgroups.Select(c => $"{c.Key} {c.Value}"))}");
-        line($"- host variables: {(HostVariables().Any() ? string.Join(" ", HostVariables().Select(v => $"{v.Name}={v.Value}")) : "(none: the published runtimeconfig's GC settings)")}");
 
         var rerankKeys = await KeysAsync(stack, "cohere-rerank-3-5", 16);
         var chatKeys = await KeysAsync(stack, "qwen3-235b", 16);
@@ -257,6 +257,7 @@ public static class MemoryBurst
         if (warmAnswers.Any(a => a.Status != 200)) throw new InvalidOperationException($"warm-up burst answered {string.Join(", ", warmAnswers.Select(a => a.Status))}");
         await ProvisionStorm.RunAsync(stack, new Observed(), 40, 4, grant: false, faultAfter: 0, fault: null);
         line("- warm-up: 3 reranks (2 max-size), 2 chats of 2 MB, 40 provisions at 4 connections; then 15 s before the quiet level");
+        await AdvisoryFanOut.SeedAsync(stack);
         await Task.Delay(TimeSpan.FromSeconds(15)); // let the warm-up's garbage go before measuring the quiet level
         var quietFrom = observed.Now;
         await Task.Delay(TimeSpan.FromSeconds(5));
@@ -265,11 +266,21 @@ public static class MemoryBurst
         line($"- pre-burst RSS (mean of {quiet.Count} samples over 5 s): web {baseWeb:0.0} MB, worker {baseWorker:0.0} MB");
 
         var burstAt = observed.Now;
+        var advisory = await AdvisoryFanOut.PublishAsync(stack);
         var provisioning = ProvisionStorm.RunAsync(stack, observed, 400, 16, grant: false, faultAfter: 0, fault: null);
         var answers = await BurstAsync(stack, rerankKeys, chatKeys);
         var outcomes = await provisioning;
+        var requestsEnd = observed.Now;
+        var (sent, notifications) = await AdvisoryFanOut.ProgressAsync(stack, advisory);
+        while (sent < AdvisoryFanOut.Recipients && observed.Now - burstAt < 300)
+        {
+            await Task.Delay(500);
+            (sent, notifications) = await AdvisoryFanOut.ProgressAsync(stack, advisory);
+        }
         var burstEnd = observed.Now;
-        line($"- burst: 16 reranks of {MaxRerankBody().Length:N0} bytes, 16 chats of {ChatBody().Length:N0} bytes, 400 provisions at 16 connections; {burstEnd - burstAt:0.0} s");
+        line($"- burst: 16 reranks of {MaxRerankBody().Length:N0} bytes, 16 chats of {ChatBody().Length:N0} bytes, 400 provisions at 16 connections " +
+             $"({requestsEnd - burstAt:0.0} s), and an advisory to {AdvisoryFanOut.Recipients:N0} owners delivered by the worker ({sent:N0} of {notifications:N0} notifications sent, " +
+             $"{smtp.Accepted.Count:N0} messages accepted by the SMTP sink, {burstEnd - burstAt:0.0} s after publishing)");
 
         double? backAfter = null;
         while (observed.Now - burstEnd < 60)
@@ -305,6 +316,8 @@ public static class MemoryBurst
         var oom = stack.Cgroups.ToDictionary(c => c.Key, c => OomKills(c.Value));
         checks.Add(("no process killed or restarted", !stack.Web!.HasExited && !stack.Worker!.HasExited && oom.Values.All(v => v == 0),
             $"web {(stack.Web.HasExited ? "exited" : "running")}, worker {(stack.Worker!.HasExited ? "exited" : "running")}, oom_kill web {oom["web"]} worker {oom["worker"]}"));
+        checks.Add(($"the advisory reached all {AdvisoryFanOut.Recipients:N0} recipients once", sent == AdvisoryFanOut.Recipients && smtp.Accepted.Count == AdvisoryFanOut.Recipients,
+            $"{sent:N0} sent, {smtp.Accepted.Count:N0} accepted by the sink"));
         checks.Add(("peak under 450 MB each", hwmWeb < 450 && hwmWorker < 450, $"VmHWM web {hwmWeb:0.0} MB, worker {hwmWorker:0.0} MB"));
         checks.Add(("back within 20 % of pre-burst within 60 s", backAfter is not null,
             $"pre-burst web {baseWeb:0.0} / worker {baseWorker:0.0} MB; {(backAfter is { } t ? $"back after {t:0.0} s" : $"still web {endWeb:0.0} / worker {endWorker:0.0} MB after 60 s")}"));

@@ -77,6 +77,8 @@ public sealed class Stack : IAsyncDisposable
             foreach (var secret in new[] { "PASSWORD", "SSO_SALT", "OAUTH_CLIENT_SECRET" })
                 Environment.SetEnvironmentVariable(AddonSecrets.Variable(p, secret), env[$"ADDON_{up}_{secret}"]);
         }
+        // GC experiments and the like: HARNESS_HOST_<VAR>=value reaches both hosts as VAR=value, in every scenario.
+        foreach (var (name, value) in MemoryBurst.HostVariables()) env[name] = value;
 
         var pgPort = PostgresCluster.FreePort();
         var postgres = await PostgresCluster.CreateAsync(Path.Combine("/tmp", $"addonprovider-harness-pg-{Guid.NewGuid():N}"), pgPort,
