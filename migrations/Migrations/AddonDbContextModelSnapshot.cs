@@ -23,6 +23,8 @@ namespace AddonProvider.Migrations.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("security_report_numbers");
+
             modelBuilder.Entity("AddonProvider.Data.Entities.AccessList", b =>
                 {
                     b.Property<Guid>("ResourceId")
@@ -1363,6 +1365,14 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("AcknowledgeBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledge_by");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1371,6 +1381,12 @@ namespace AddonProvider.Migrations.Migrations
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)")
                         .HasColumnName("notes");
+
+                    b.Property<long?>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("number")
+                        .HasDefaultValueSql("nextval('security_report_numbers')");
 
                     b.Property<string>("ReporterEmail")
                         .IsRequired()
@@ -1387,15 +1403,29 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("reporter_name");
 
+                    b.Property<DateTime?>("ResolveBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolve_by");
+
                     b.Property<Guid?>("ResourceId")
                         .HasColumnType("uuid")
                         .HasColumnName("resource_id");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("severity");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)")
                         .HasColumnName("status");
+
+                    b.Property<string>("SuggestedSeverity")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("suggested_severity");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -1416,10 +1446,76 @@ namespace AddonProvider.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_security_reports");
 
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_security_reports_number");
+
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_security_reports_status_created_at");
 
                     b.ToTable("security_reports", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.SecurityReportMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("Deadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("report_id");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_security_report_mails");
+
+                    b.HasIndex("ReportId", "Kind", "Deadline")
+                        .IsUnique()
+                        .HasDatabaseName("ix_security_report_mails_report_id_kind_deadline");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("ReportId", "Kind", "Deadline"), false);
+
+                    b.ToTable("security_report_mails", (string)null);
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.SecurityReportReply", b =>
@@ -1789,6 +1885,16 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_plans_products_product_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.SecurityReportMail", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.SecurityReport", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_security_report_mails_security_reports_report_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.SecurityReportReply", b =>

@@ -30,6 +30,7 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<AdvisoryNotification> AdvisoryNotifications => Set<AdvisoryNotification>();
     public DbSet<SecurityReport> SecurityReports => Set<SecurityReport>();
     public DbSet<SecurityReportReply> SecurityReportReplies => Set<SecurityReportReply>();
+    public DbSet<SecurityReportMail> SecurityReportMails => Set<SecurityReportMail>();
     public DbSet<KafkaUser> KafkaUsers => Set<KafkaUser>();
     public DbSet<KafkaAcl> KafkaAcls => Set<KafkaAcl>();
     public DbSet<KafkaQuota> KafkaQuotas => Set<KafkaQuota>();
@@ -44,6 +45,7 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AddonDbContext).Assembly);
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        modelBuilder.HasSequence<long>("security_report_numbers"); // SR-<year>-<number>
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -18,6 +18,10 @@ internal sealed class SecurityReportConfiguration : IEntityTypeConfiguration<Sec
         b.Property(r => r.Status).HasConversion(new LowerCaseEnumConverter<SecurityReportStatus>()).HasMaxLength(10);
         b.Property(r => r.Version).IsRowVersion().HasColumnName("xmin");
         b.HasIndex(r => new { r.Status, r.CreatedAt });
+        b.Property(r => r.Number).HasDefaultValueSql("nextval('security_report_numbers')");
+        b.HasIndex(r => r.Number).IsUnique();
+        b.Property(r => r.SuggestedSeverity).HasConversion(new LowerCaseEnumConverter<AdvisorySeverity>()).HasMaxLength(10);
+        b.Property(r => r.Severity).HasConversion(new LowerCaseEnumConverter<AdvisorySeverity>()).HasMaxLength(10);
         // Reports outlive resources (no FK): a report about a since-purged resource is still evidence.
     }
 }

@@ -58,6 +58,7 @@ public static class ConsolePage
         var links = new List<Html>();
         if (http.User.IsInRole(AdminRoles.Operator)) links.Add(H($"<a href=\"/console/resources\">Resources</a>"));
         if (http.User.IsInRole(AdminRoles.Security)) links.Add(H($"<a href=\"/console/advisories\">Advisories</a>"));
+        if (http.User.IsInRole(AdminRoles.Security)) links.Add(H($"<a href=\"/console/security-reports\">Security reports</a>"));
         if (http.User.IsInRole(AdminRoles.Operator))
             foreach (var product in http.RequestServices.GetRequiredService<ProductRegistry>().ById.Values.Where(p => p.Console is not null))
                 links.Add(H($"<a href=\"/console/{product.Info.DashboardPath}\">{product.Console!.Title}</a>"));

@@ -39,6 +39,8 @@ public static class RetentionPolicy
             AgeLimit: TimeSpan.FromDays(365)),
         [typeof(SecurityReportReply)] = new(RetentionDecision.Anonymise, "with its report (anonymised with it, purged with it)",
             "the recipient and addresses in the body become pseudonyms; a reply not yet sent is marked failed, never sent to a pseudonym"),
+        [typeof(SecurityReportMail)] = new(RetentionDecision.Keep, "with its report (purged with it)",
+            "which emails about a report went out (the team's alerts, the acknowledgement) and when: kinds, deadlines and times, no address (the job reads it when it sends; a pseudonymised address is never mailed)"),
         [typeof(AdvisoryNotification)] = new(RetentionDecision.Anonymise, "once every resource it names is purged; sent or failed ones are purged a year after their last update",
             "the delivery log of an advisory (its counts stay right) without the recipient's address", AgeLimit: TimeSpan.FromDays(365)),
 

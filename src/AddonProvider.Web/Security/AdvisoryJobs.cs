@@ -6,6 +6,8 @@ public static class AdvisoryJobs
     public const string Resolve = "advisory.resolve";
     public const string Deliver = "advisory.deliver";
     public const string ReportReply = "security.report-reply";
+    public const string ReportMail = "security.report-mail";
+    public const string ReportDeadlines = "security.report-deadlines";
 
     public static string BatchArgument(Guid advisoryId, int batch) => $"{advisoryId}:{batch}";
 

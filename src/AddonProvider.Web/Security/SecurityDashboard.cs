@@ -106,11 +106,13 @@ public static class SecurityDashboard
             <label>What did you find?<textarea name="text" id="report-text" rows="8" maxlength="{SecurityReportService.MaxText}">{P("text", "")}</textarea></label>
             <label>Your email<input name="reporter_email" id="reporter-email" type="email" maxlength="320" value="{P("reporter_email", verifiedEmail ?? "")}"></label>
             <label>Your name (optional)<input name="reporter_name" id="reporter-name" maxlength="200" value="{P("reporter_name", "")}"></label>
+            <label>How severe do you think it is? (optional; our security team sets the severity)<select name="severity" id="report-severity">
+            {SeverityOptions(P("severity", ""))}</select></label>
             <p><button type="submit">Send report</button></p>
             </form>
             {When(earlier.Count > 0, () => H($"""
                 <h2>Reports from this add-on</h2>
-                <ul id="reports">{earlier.Select(r => H($"<li><a href=\"/dashboard/{http.Resource().Id}/security/reports/{r.Id}\">{r.CreatedAt:yyyy-MM-dd HH:mm} UTC · <code>{r.Id.ToString()[..8]}</code></a> · {r.Status}</li>"))}</ul>
+                <ul id="reports">{earlier.Select(r => H($"<li><a href=\"/dashboard/{http.Resource().Id}/security/reports/{r.Id}\">{r.CreatedAt:yyyy-MM-dd HH:mm} UTC · <code>{r.Reference}</code></a> · {r.Status}</li>"))}</ul>
                 """))}
             """), status);
     }
@@ -118,15 +120,21 @@ public static class SecurityDashboard
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SubmitReport(IFormCollection form, HttpContext http, SecurityReportService reports, CancellationToken ct)
     {
         var id = http.Resource().Id;
-        var input = new ReportInput(form["text"].ToString(), form["reporter_email"].ToString() is { Length: > 0 } e ? e : null, form["reporter_name"].ToString());
+        var input = new ReportInput(form["text"].ToString(), form["reporter_email"].ToString() is { Length: > 0 } e ? e : null, form["reporter_name"].ToString(),
+            form["severity"].ToString());
         var outcome = await reports.SubmitAsync(id, new Reporter(http.User.UserEmail(), http.User.DashboardActor()), input, ct);
         if (outcome.Failure is { } f) return ReportForm(http, form, [FormWording(f.Message)], f.Status, await reports.ForResourceAsync(id, ct));
         return TypedResults.Redirect($"/dashboard/{id}/security/reports/{outcome.Value!.Id}");
     }
 
+    private static IEnumerable<Html> SeverityOptions(string chosen) =>
+        new[] { ("", "I don't know"), ("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low") }
+            .Select(o => o.Item1 == chosen ? H($"<option value=\"{o.Item1}\" selected>{o.Item2}</option>") : H($"<option value=\"{o.Item1}\">{o.Item2}</option>"));
+
     /// <summary>The service speaks the JSON field names; the form's labels are what the customer sees.</summary>
     private static string FormWording(string message) => message.Replace("reporterEmail", "Your email", StringComparison.Ordinal)
-        .Replace("text is required", "A description is required", StringComparison.Ordinal).Replace("text must", "The description must", StringComparison.Ordinal);
+        .Replace("text is required", "A description is required", StringComparison.Ordinal)
+        .Replace("severity must be", "The severity must be", StringComparison.Ordinal).Replace("text must", "The description must", StringComparison.Ordinal);
 
     private static async Task<ContentHttpResult> ReportReceived(Guid reportId, HttpContext http, SecurityReportService reports, CancellationToken ct)
     {
@@ -134,11 +142,11 @@ public static class SecurityDashboard
         if (await reports.GetAsync(reportId, ct) is not { } r || r.ResourceId != http.Resource().Id)
             return DashboardEndpoints.NotFound(http);
         var channel = r.ReporterEmailVerified
-            ? H($"and will answer by email at {r.ReporterEmail} and on this page")
+            ? H($"and will answer by email at {r.ReporterEmail} and on this page (we also sent you an acknowledgement with this reference)")
             : H($"and will answer on this page: {r.ReporterEmail} is not an address we could verify, so we do not email it");
         var replies = r.Replies ?? [];
         return Page.Render(http, "Report received", H($"""
-            <p class="saved" role="status" id="report-received">Thank you. We received your report on {r.CreatedAt:yyyy-MM-dd HH:mm} UTC (reference <code>{r.Id.ToString()[..8]}</code>) {channel}.</p>
+            <p class="saved" role="status" id="report-received">Thank you. We received your report on {r.CreatedAt:yyyy-MM-dd HH:mm} UTC (reference <code id="report-reference">{r.Reference}</code>) {channel}.</p>
             <h2>Your report</h2><pre tabindex="0"><code>{r.Text}</code></pre>
             <h2>Our answers</h2>
             {(replies.Count == 0

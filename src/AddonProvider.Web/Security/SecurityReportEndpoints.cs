@@ -1,13 +1,10 @@
-using AddonProvider.Data;
-using AddonProvider.Data.Entities;
 using AddonProvider.Web.Admin;
 using AddonProvider.Web.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Web.Security;
 
-/// <summary>Operators triage customers' security reports: list, read, set status and notes, reply by email.</summary>
+/// <summary>Operators triage customers' security reports: the queue by deadline, read, set severity, status and notes, reply by email.</summary>
 public static class SecurityReportEndpoints
 {
     public static RouteGroupBuilder MapSecurityReportEndpoints(this IEndpointRouteBuilder app)
@@ -20,21 +17,11 @@ public static class SecurityReportEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<Paged<ReportView>>, ProblemHttpResult>> List(AddonDbContext db, CancellationToken ct,
-        string? status = null, Guid? resourceId = null, int? page = null, int? pageSize = null)
+    private static async Task<Results<Ok<Paged<ReportView>>, ProblemHttpResult>> List(SecurityReportService service, CancellationToken ct,
+        string? status = null, Guid? resourceId = null, bool? overdue = null, int? page = null, int? pageSize = null)
     {
-        if (Paging.Check(page, pageSize) is { } bad) return bad.ToResult();
-        var q = db.SecurityReports.AsNoTracking();
-        if (status is not null)
-        {
-            if (!Enum.GetNames<SecurityReportStatus>().Any(n => n.Equals(status, StringComparison.OrdinalIgnoreCase)))
-                return Failure.BadRequest("status must be one of new, triaged, resolved, rejected.").ToResult();
-            var s = Enum.Parse<SecurityReportStatus>(status, ignoreCase: true);
-            q = q.Where(r => r.Status == s);
-        }
-        if (resourceId is { } rid) q = q.Where(r => r.ResourceId == rid);
-        var rows = await q.OrderByDescending(r => r.CreatedAt).ToPageAsync(page, pageSize, ct);
-        return TypedResults.Ok(new Paged<ReportView>(rows.Items.Select(SecurityReportService.View).ToList(), rows.Page, rows.PageSize, rows.Total));
+        var outcome = await service.QueueAsync(status, resourceId, overdue, page, pageSize, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
     }
 
     private static async Task<Results<Ok<ReportView>, ProblemHttpResult>> Get(Guid id, SecurityReportService service, CancellationToken ct) =>

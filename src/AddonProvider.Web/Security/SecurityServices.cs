@@ -17,6 +17,10 @@ public static class SecurityServices
         services.AddJob<ResolveAdvisoryJob>(AdvisoryJobs.Resolve);
         services.AddJob<DeliverAdvisoryBatchJob>(AdvisoryJobs.Deliver);
         services.AddJob<ReportReplyJob>(AdvisoryJobs.ReportReply);
+        services.AddSingleton<ReportClock>().AddSingleton<ReportEmail>();
+        services.AddJob<ReportMailJob>(AdvisoryJobs.ReportMail);
+        services.AddJob<ReportDeadlineJob>(AdvisoryJobs.ReportDeadlines);
+        services.AddRecurringJob(AdvisoryJobs.ReportDeadlines, "* * * * *"); // every minute: one alert per passed deadline
         return services;
     }
 
@@ -24,5 +28,6 @@ public static class SecurityServices
     {
         app.MapAdvisoryEndpoints();
         app.MapSecurityReportEndpoints();
+        app.MapSecurityReportPages();
     }
 }

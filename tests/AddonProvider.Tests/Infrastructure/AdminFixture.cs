@@ -12,6 +12,7 @@ namespace AddonProvider.Tests.Infrastructure;
 public class AdminFixture : AppFixture
 {
     public const string OperatorsEmail = "ops@provider.example";
+    public const string SecurityEmail = "security-team@provider.example";
 
     public SmtpListener Smtp { get; } = new();
 
@@ -23,6 +24,7 @@ public class AdminFixture : AppFixture
         ["MAIL_BATCH_SIZE"] = "3",
         ["MAIL_MAX_ATTEMPTS"] = "2",
         ["OPERATORS_EMAIL"] = OperatorsEmail,
+        ["SECURITY_EMAIL"] = SecurityEmail,
     };
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
             ["ADMIN_JWT_SIGNING_KEY"] = "a-real-admin-signing-key-of-more-than-32-bytes",
             ["ADMIN_JWT_ISSUER"] = "addon-provider", ["ADMIN_JWT_AUDIENCE"] = "addon-provider-admin",
             ["SMTP_URL"] = "smtp://mailer:secret@smtp.example.com:587", ["MAIL_FROM"] = "security@addons.example.com",
-            ["OPERATORS_EMAIL"] = "ops@addons.example.com",
+            ["OPERATORS_EMAIL"] = "ops@addons.example.com", ["SECURITY_EMAIL"] = "security-team@addons.example.com",
         };
         foreach (var p in new[] { "MOBILOUD", "KAFKACLUSTER", "INFERENCE" })
         {
@@ -42,6 +42,8 @@ public sealed class StartupTests(AppFixture app) : IClassFixture<AppFixture>
     [InlineData("MAIL_FROM", null, "MAIL_FROM is required in Production")]
     [InlineData("OPERATORS_EMAIL", null, "OPERATORS_EMAIL is required in Production")]
     [InlineData("OPERATORS_EMAIL", "ops team", "OPERATORS_EMAIL must be an email address")]
+    [InlineData("SECURITY_EMAIL", null, "SECURITY_EMAIL is required in Production")]
+    [InlineData("SECURITY_EMAIL", "security team", "SECURITY_EMAIL must be an email address")]
     public async Task Production_RefusesToStartOnMissingOrDevSecrets_NamingTheVariable(string variable, string? value, string message)
     {
         var settings = ProductionSettings();

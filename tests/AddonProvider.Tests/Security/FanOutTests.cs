@@ -217,7 +217,7 @@ public sealed class FanOutTests(AdminFixture app) : IClassFixture<AdminFixture>
             Assert.Equal("pending", (await reply.ExpectAsync(HttpStatusCode.Accepted)).GetProperty("status").GetString());
 
         Assert.Empty(await app.RunJobsAsync(times: 2));
-        var mail = Parse(Assert.Single(app.Smtp.AcceptedFor(reporter)));
+        var mail = Parse(Assert.Single(app.Smtp.AcceptedFor(reporter), m => m.MessageId?.StartsWith("<report-reply-", StringComparison.Ordinal) == true));
         Assert.Contains("Thanks, fixed within 24h.", mail.TextBody);
         Assert.Contains("> I can read another tenant's topic.", mail.TextBody);
         using var get = await app.SendAsync(HttpMethod.Get, $"/admin/security-reports/{reportId}");

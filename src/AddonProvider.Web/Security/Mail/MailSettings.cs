@@ -6,7 +6,8 @@ namespace AddonProvider.Web.Security.Mail;
 /// Outgoing mail. SMTP_URL (smtp://user:pass@host:port with STARTTLS required beyond this machine, smtps:// for TLS on
 /// connect, smtp://host:25?tls=none only for a trusted relay) sends through that server;
 /// without it (Development only) each message is written as an .eml file under the app's data folder.
-/// OPERATORS_EMAIL is where mail for our own team goes (publishing requests, say).
+/// OPERATORS_EMAIL is where mail for our own team goes (publishing requests, say); SECURITY_EMAIL is our security team's
+/// address (new security reports, overdue-report alerts).
 /// </summary>
 public sealed record MailSettings(Uri? SmtpUrl, string From, string FileDirectory, int BatchSize, int MaxAttempts, string OperatorsEmail)
 {
@@ -36,6 +37,10 @@ public sealed record MailSettings(Uri? SmtpUrl, string From, string FileDirector
 
     public const string DevFrom = "security@addonprovider.localhost";
     public const string DevOperatorsEmail = "operators@localhost";
+    public const string DevSecurityEmail = "security@localhost";
+
+    /// <summary>SECURITY_EMAIL: where new security reports and overdue-report alerts go.</summary>
+    public string SecurityEmail { get; init; } = DevSecurityEmail;
 
     public string MessageIdDomain => From[(From.LastIndexOf('@') + 1)..].Trim('>', ' ');
 
@@ -51,12 +56,16 @@ public sealed record MailSettings(Uri? SmtpUrl, string From, string FileDirector
         var operators = settings.Get("OPERATORS_EMAIL", DevOperatorsEmail);
         if (!MimeKit.MailboxAddress.TryParse(operators, out var ops) || !ops.Address.Contains('@'))
             throw new InvalidOperationException($"OPERATORS_EMAIL must be an email address, got '{operators}'.");
+        var security = settings.Get("SECURITY_EMAIL", DevSecurityEmail);
+        if (!MimeKit.MailboxAddress.TryParse(security, out var sec) || !sec.Address.Contains('@'))
+            throw new InvalidOperationException($"SECURITY_EMAIL must be an email address, got '{security}'.");
         var batch = settings.GetInt("MAIL_BATCH_SIZE", 200);
         var attempts = settings.GetInt("MAIL_MAX_ATTEMPTS", 5);
         if (batch is < 1 or > 5000) throw new InvalidOperationException("MAIL_BATCH_SIZE must be between 1 and 5000.");
         if (attempts is < 1 or > 50) throw new InvalidOperationException("MAIL_MAX_ATTEMPTS must be between 1 and 50.");
         return new MailSettings(smtp, from, Path.Combine(contentRoot, ".data", "mail"), batch, attempts, operators)
         {
+            SecurityEmail = security,
             Tls = smtp is null ? MailKit.Security.SecureSocketOptions.StartTls : TlsFor(smtp),
         };
     }
