@@ -36,6 +36,10 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<KafkaClusterGroup> KafkaClusterGroups => Set<KafkaClusterGroup>();
     public DbSet<HerokuToken> HerokuTokens => Set<HerokuToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<LogDrain> LogDrains => Set<LogDrain>();
+    public DbSet<LogEvent> LogEvents => Set<LogEvent>();
+    public DbSet<UsageWarning> UsageWarnings => Set<UsageWarning>();
+    public DbSet<UsageStreak> UsageStreaks => Set<UsageStreak>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -48,7 +48,7 @@ public static class HerokuSimulator
         app.Use(async (http, next) =>
         {
             var path = http.Request.Path.Value ?? "/";
-            if (path.StartsWith("/_", StringComparison.Ordinal)) { await next(); return; }
+            if (path.StartsWith("/_", StringComparison.Ordinal) || path == LogplexSimulator.Path) { await next(); return; }
             var call = state.Record(http.Request.Method, path, http.Request.Headers.UserAgent.ToString());
             http.Items[nameof(RecordedCall)] = call;
             if (http.Request.ContentType?.Contains("json") == true)
@@ -144,6 +144,8 @@ public static class HerokuSimulator
                 return Results.Json(new { id = "forbidden", message = "this token cannot read that app" }, statusCode: 403);
             return Results.Json(new { id = addon.AppId, name = addon.AppName, owner = new { id = DeterministicGuid("user", addon.OwnerEmail), email = addon.OwnerEmail } });
         });
+
+        LogplexSimulator.Map(app, state.Logplex);
 
         // Control routes.
         app.MapGet("/_calls", () => state.Calls.OrderBy(c => c.Seq));

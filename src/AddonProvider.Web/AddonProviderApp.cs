@@ -1,4 +1,5 @@
 using AddonProvider.Web.Admin;
+using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Credentials;
@@ -15,6 +16,7 @@ using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
 using AddonProvider.Web.Security;
 using AddonProvider.Web.Sso;
+using AddonProvider.Web.UsageWarnings;
 
 namespace AddonProvider.Web;
 
@@ -44,6 +46,8 @@ public static class AddonProviderApp
             .AddTelemetry(settings)
             .AddExceptionHandler<DatabaseUnavailable>()
             .AddJobs(settings, roles)
+            .AddAppLogs()
+            .AddUsageWarnings()
             .AddHeroku(settings)
             .AddCredentialRotation(settings)
             .AddProvisioning(settings)
@@ -81,6 +85,7 @@ public static class AddonProviderApp
         var dashboard = app.MapDashboard();
         dashboard.MapProductPages();
         dashboard.MapSecurityDashboard();
+        dashboard.MapUsageWarningBanner();
         app.MapAdminEndpoints();
         app.MapSecurityEndpoints();
         return app;

@@ -30,6 +30,9 @@ public sealed class Resource
     public DateTime? DeprovisionedAt { get; set; }
     public DateTime? PurgedAt { get; set; }
 
+    /// <summary>Set when an operator turned usage warnings off for this resource; null: warnings on.</summary>
+    public DateTime? UsageWarningsDisabledAt { get; set; }
+
     public uint Version { get; set; }
 }
 

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using AddonProvider.Data;
+using AddonProvider.Web.Audit;
+using AddonProvider.Web.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AddonProvider.Web.Admin;
+
+/// <summary>`PUT /admin/resources/{id}/usage-warnings` `{"enabled": bool}`: operators turn a resource's usage warnings off (or on again).</summary>
+public static class AdminUsageWarningEndpoints
+{
+    public sealed record UsageWarningsSetting(Guid ResourceId, bool Enabled, DateTime? DisabledAt);
+
+    public static RouteGroupBuilder MapAdminUsageWarningEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/admin/resources").RequireAuthorization(AdminAuth.OperatorPolicy).WithTags("Admin: resources");
+        group.MapPut("/{id:guid}/usage-warnings", SetAsync)
+            .WithSummary("Turns a resource's usage warnings (emails, dashboard banner, app-log line) on or off")
+            .Accepts<UsageWarningsRequest>("application/json");
+        return group;
+    }
+
+    /// <summary>The body, for the OpenAPI document; the handler reads it by hand so each mistake is named.</summary>
+    public sealed record UsageWarningsRequest(bool Enabled);
+
+    private static async Task<Results<Ok<UsageWarningsSetting>, ProblemHttpResult>> SetAsync(
+        Guid id, HttpContext http, AddonDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<JsonDocument>(http.Request, ct);
+        if (body.Failure is { } unreadable) return unreadable.ToResult();
+        using var document = body.Value!;
+        var json = document.RootElement;
+        if (json.ValueKind != JsonValueKind.Object)
+            return Failure.BadRequest("The request body must be a JSON object such as {\"enabled\": false}.").ToResult();
+        if (!json.TryGetProperty("enabled", out var enabledJson))
+            return Failure.Unprocessable("enabled is required: true or false.").ToResult();
+        if (enabledJson.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            return Failure.Unprocessable("enabled must be a boolean (true or false).").ToResult();
+        var enabled = enabledJson.GetBoolean();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var resource = await db.LockResourceAsync(id, null, ct);
+        if (resource is null) return Failure.NotFound($"No resource {id}.").ToResult();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var before = resource.UsageWarningsDisabledAt is null;
+        if (before != enabled)
+        {
+            resource.UsageWarningsDisabledAt = enabled ? null : now;
+            resource.UpdatedAt = now;
+            db.AuditLog.Add(AuditLog.Entry(now, http.User.Actor(), "usage_warnings", resource,
+                before: before ? "enabled" : "disabled", after: enabled ? "enabled" : "disabled", requestId: http.TraceIdentifier));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new UsageWarningsSetting(id, enabled, resource.UsageWarningsDisabledAt));
+    }
+}
