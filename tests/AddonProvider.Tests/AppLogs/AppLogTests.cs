@@ -94,7 +94,7 @@ public sealed class AppLogTests(AppLogFixture app) : IClassFixture<AppLogFixture
             Assert.Null(await kafka.CreateTopicAsync(id, "orders", 1, 1, CancellationToken.None));
             Assert.NotNull(await kafka.CreateTopicAsync(id, "too-wide", 4, 1, CancellationToken.None)); // the free plan allows 3 partitions
         }
-        using (var created = await app.SendAsync(HttpMethod.Post, "/admin/advisories", AdvisoryApiTests.Body(new { resourceIds = new[] { id } }, "Broker auth bypass")))
+        using (var created = await app.SendAsync(HttpMethod.Post, "/admin/advisories", AdvisoryApiTests.Body(new { resourceIds = new[] { id } }, "Broker auth bypass — über-critical")))
         {
             var advisory = (await created.ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
             using var published = await app.SendAsync(HttpMethod.Post, $"/admin/advisories/{advisory}/publish");
@@ -114,7 +114,7 @@ public sealed class AppLogTests(AppLogFixture app) : IClassFixture<AppLogFixture
         Assert.Contains(messages, m => m.StartsWith("Credentials rotated: a new credential was issued and every previous one was revoked at once", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Credential revoked:", StringComparison.Ordinal));
         Assert.Contains(messages, m => m == "KafkaCluster quota refused a change: Partitions must be between 1 and 3 on the free plan.");
-        Assert.Contains(messages, m => m.StartsWith("Security advisory (high): Broker auth bypass.", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("Security advisory (high): Broker auth bypass — über-critical.", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Add-on suspended by the provider", StringComparison.Ordinal));
 
         await using var check = app.Db();
