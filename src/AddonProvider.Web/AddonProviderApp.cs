@@ -2,6 +2,7 @@ using AddonProvider.Web.Admin;
 using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
+using AddonProvider.Web.Console;
 using AddonProvider.Web.Credentials;
 using AddonProvider.Web.Dashboard;
 using AddonProvider.Web.Errors;
@@ -56,6 +57,7 @@ public static class AddonProviderApp
             .AddKafka(settings)
             .AddInference(settings)
             .AddAdmin(settings)
+            .AddConsole(settings)
             .AddSecurityAdvisories(settings, builder.Environment.ContentRootPath);
 
         var app = builder.Build();
@@ -87,6 +89,7 @@ public static class AddonProviderApp
         dashboard.MapSecurityDashboard();
         dashboard.MapUsageWarningBanner();
         app.MapAdminEndpoints();
+        app.MapConsoleEndpoints();
         app.MapSecurityEndpoints();
         return app;
     }

@@ -11,7 +11,7 @@ switch (args)
     case ["token", ..]:
         return TokenCommand.Run(args);
     case ["manifest", ..]:
-        Console.Error.WriteLine($"usage: manifest <{string.Join('|', AddonProviderApp.Products.Select(p => p.Id))}>");
+        System.Console.Error.WriteLine($"usage: manifest <{string.Join('|', AddonProviderApp.Products.Select(p => p.Id))}>");
         return 2;
 }
 
@@ -23,7 +23,7 @@ try
 catch (InvalidOperationException e)
 {
     // Configuration refused (a missing or development secret, Development on a dyno): say which, without a stack trace.
-    Console.Error.WriteLine($"start-up refused: {e.Message}");
+    System.Console.Error.WriteLine($"start-up refused: {e.Message}");
     return 1;
 }
 await app.RunAsync();

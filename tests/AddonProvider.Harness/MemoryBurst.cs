@@ -222,8 +222,9 @@ public static class MemoryBurst
 
         var rerankKeys = await KeysAsync(stack, "cohere-rerank-3-5", 16);
         var chatKeys = await KeysAsync(stack, "qwen3-235b", 16);
-        var warmKeys = await KeysAsync(stack, "cohere-rerank-3-5", 1);
-        secrets.AddRange(rerankKeys.Concat(chatKeys).Concat(warmKeys).Select(k => ("config var INFERENCE_KEY", k)));
+        var warmKeys = await KeysAsync(stack, "cohere-rerank-3-5", 2);
+        var warmChatKeys = await KeysAsync(stack, "qwen3-235b", 2);
+        secrets.AddRange(rerankKeys.Concat(chatKeys).Concat(warmKeys).Concat(warmChatKeys).Select(k => ("config var INFERENCE_KEY", k)));
 
         var samples = new ConcurrentQueue<(double At, double Web, double Worker)>();
         using var sampling = new CancellationTokenSource();
@@ -249,6 +250,13 @@ public static class MemoryBurst
                 if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"warm-up rerank answered {(int)response.StatusCode}");
             }
         }
+        // Then every path the burst takes, at a small scale, so the quiet level is a dyno that has served traffic (code
+        // compiled, connection pools open) rather than one fresh from start: 2 max-size reranks and 2 chats of 2 MB on keys
+        // of their own, and 40 provisions (web and worker) counted apart from the burst's.
+        var warmAnswers = await BurstAsync(stack, warmKeys, warmChatKeys);
+        if (warmAnswers.Any(a => a.Status != 200)) throw new InvalidOperationException($"warm-up burst answered {string.Join(", ", warmAnswers.Select(a => a.Status))}");
+        await ProvisionStorm.RunAsync(stack, new Observed(), 40, 4, grant: false, faultAfter: 0, fault: null);
+        line("- warm-up: 3 reranks (2 max-size), 2 chats of 2 MB, 40 provisions at 4 connections; then 15 s before the quiet level");
         await Task.Delay(TimeSpan.FromSeconds(15)); // let the warm-up's garbage go before measuring the quiet level
         var quietFrom = observed.Now;
         await Task.Delay(TimeSpan.FromSeconds(5));

@@ -25,7 +25,11 @@ public static class AdminResourceEndpoints
         string State, string? Name, string? HerokuId, string? OwnerEmail, DateTime? OwnerEmailRefreshedAt, DateTime CreatedAt,
         DateTime UpdatedAt, DateTime? DeprovisionedAt, DateTime? PurgedAt, IReadOnlyList<string> ConfigVarNames,
         IReadOnlyList<Contact> SsoUsers, IReadOnlyList<AuditView> Audit,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Usage);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Usage,
+        IReadOnlyList<CredentialView> Credentials);
+
+    /// <summary>A credential we issued, without its secret: `current`, `expiring` (in a rotation's overlap), `expired` or `revoked`.</summary>
+    public sealed record CredentialView(long Id, string? Username, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? RevokedAt, string State);
 
     public static RouteGroupBuilder MapAdminResourceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -37,27 +41,12 @@ public static class AdminResourceEndpoints
     }
 
     private static async Task<Results<Ok<Paged<ResourceSummary>>, ProblemHttpResult>> Search(
-        AddonDbContext db, CancellationToken ct, string? product = null, string? plan = null, string? state = null, string? region = null,
-        DateTime? createdFrom = null, DateTime? createdTo = null, string? ownerEmail = null, int? page = null, int? pageSize = null)
+        ResourceQueries queries, CancellationToken ct, Guid? id = null, string? name = null, string? product = null, string? plan = null,
+        string? state = null, string? region = null, DateTime? createdFrom = null, DateTime? createdTo = null, string? ownerEmail = null,
+        int? page = null, int? pageSize = null)
     {
-        if (Paging.Check(page, pageSize) is { } bad) return bad.ToResult();
-        var q = db.Resources.AsNoTracking();
-        if (product is not null) q = q.Where(r => r.ProductId == product);
-        if (plan is not null) q = q.Where(r => r.PlanSlug == plan);
-        if (state is not null)
-        {
-            if (!Enum.TryParse<ResourceState>(state, ignoreCase: true, out var s))
-                return Failure.BadRequest("state must be one of provisioning, provisioned, deprovisioned, failed.").ToResult();
-            q = q.Where(r => r.State == s);
-        }
-        if (region is not null) q = q.Where(r => r.Region == region);
-        if (createdFrom is { } from) q = q.Where(r => r.CreatedAt >= from.ToUniversalTime());
-        if (createdTo is { } to) q = q.Where(r => r.CreatedAt <= to.ToUniversalTime());
-        if (ownerEmail is not null) q = q.Where(r => r.OwnerEmail != null && r.OwnerEmail.ToLower() == ownerEmail.Trim().ToLower());
-        var rows = await q.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).ToPageAsync(page, pageSize, ct);
-        var result = new Paged<ResourceSummary>(rows.Items.Select(r => new ResourceSummary(r.Id, r.ProductId, r.PlanSlug, r.Region,
-            r.State.ToString().ToLowerInvariant(), r.Name, r.OwnerEmail, r.CreatedAt, r.DeprovisionedAt)).ToList(), rows.Page, rows.PageSize, rows.Total);
-        return TypedResults.Ok(result);
+        var outcome = await queries.SearchAsync(new ResourceFilter(id, name, product, plan, state, region, createdFrom, createdTo, ownerEmail), page, pageSize, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
     }
 
     /// <summary>
@@ -80,19 +69,9 @@ public static class AdminResourceEndpoints
         return outcome.Failure is { } f ? f.ToResult() : TypedResults.Accepted($"/admin/resources/{id}", outcome.Value);
     }
 
-    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, AddonDbContext db, Products products, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<ResourceDetail>, ProblemHttpResult>> Detail(Guid id, ResourceQueries queries, CancellationToken ct)
     {
-        var r = await db.Resources.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (r is null) return Failure.NotFound($"No resource {id}.").ToResult();
-        var users = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == id).OrderByDescending(u => u.LastLoginAt)
-            .Select(u => new Contact(u.UserId, u.Email, u.Verified, u.LastLoginAt)).ToListAsync(ct);
-        var audit = await db.AuditLog.AsNoTracking().Where(a => a.ResourceId == id).OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
-            .Take(200).Select(AdminAuditEndpoints.View).ToListAsync(ct);
-        // A product without usage counters has no member at all.
-        var product = products.For(r.ProductId);
-        var usage = await product.UsageAsync(id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
-        return TypedResults.Ok(new ResourceDetail(r.Id, r.ProductId, r.PlanSlug, r.OriginalPlanSlug, r.Region, r.HerokuRegion,
-            r.State.ToString().ToLowerInvariant(), r.Name, r.HerokuId, r.OwnerEmail, r.OwnerEmailRefreshedAt, r.CreatedAt, r.UpdatedAt,
-            r.DeprovisionedAt, r.PurgedAt, product.Info.ConfigVarNames, users, audit, usage));
+        var outcome = await queries.DetailAsync(id, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value);
     }
 }

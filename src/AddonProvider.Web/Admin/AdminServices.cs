@@ -9,6 +9,7 @@ public static class AdminServices
     public static IServiceCollection AddAdmin(this IServiceCollection services, Settings settings)
     {
         services.AddAdminAuth(settings);
+        services.AddScoped<ResourceQueries>();
         services.AddOpenApi(OpenApiDocument, o => o.ShouldInclude = d => d.RelativePath?.StartsWith("admin/", StringComparison.Ordinal) == true);
         return services;
     }

@@ -34,7 +34,7 @@ public static class TokenCommand
         try
         {
             var settings = new Settings(configuration, HostEnvironment.Resolve([]));
-            Console.Out.Write(AdminTokens.Mint(AdminJwtSettings.From(settings), subject, roles, ttl));
+            System.Console.Out.Write(AdminTokens.Mint(AdminJwtSettings.From(settings), subject, roles, ttl));
             return 0;
         }
         catch (InvalidOperationException e)
@@ -45,7 +45,7 @@ public static class TokenCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine(message);
+        System.Console.Error.WriteLine(message);
         return 2;
     }
 }

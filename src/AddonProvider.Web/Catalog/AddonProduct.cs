@@ -70,4 +70,10 @@ public abstract class AddonProduct
 
     /// <summary>What the admin API shows as the resource's usage, or null for a product that counts none.</summary>
     public virtual Task<object?> UsageAsync(Guid resourceId, DateOnly today, CancellationToken ct) => Task.FromResult<object?>(null);
+
+    /// <summary>What the operators' console shows about the resource beyond the common fields (a pending request, say), or null.</summary>
+    public virtual Task<ConsoleNote?> ConsoleNoteAsync(Guid resourceId, CancellationToken ct) => Task.FromResult<ConsoleNote?>(null);
 }
+
+/// <summary>A line on the console's resource page, with where to read more (a console path) when there is more.</summary>
+public sealed record ConsoleNote(string Title, string Text, string? Href);

@@ -9,7 +9,7 @@ using AddonProvider.Web.Configuration;
 namespace AddonProvider.Web.Hosting;
 
 /// <summary>Where a credential is presented; each surface keeps its own failure count per client address.</summary>
-public enum AuthSurface { PartnerApi, Sso, ApiKey, Admin, AdminSignIn }
+public enum AuthSurface { PartnerApi, Sso, ApiKey, Admin, AdminSignIn, ConsoleSignIn }
 
 /// <summary>
 /// Throttles failures, never successes. Each refused credential counts against (surface, client address); past

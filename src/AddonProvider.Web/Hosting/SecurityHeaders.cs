@@ -17,7 +17,7 @@ public static class SecurityHeaders
         "base-uri 'none'; object-src 'none'; connect-src 'self'";
 
     /// <summary>
-    /// Operator pages under /admin (the Hangfire dashboard, the token sign-in page): only our own scripts, never framed.
+    /// Operator pages under /admin (the Hangfire dashboard, the token sign-in page) and the console under /console: only our own scripts, never framed.
     /// Hangfire's pages carry style attributes, hence inline styles; its scripts are files it serves itself.
     /// </summary>
     public const string AdminPagePolicy =
@@ -38,7 +38,7 @@ public static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
             var isPage = http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-            if (path.StartsWithSegments("/dashboard") || path.StartsWithSegments("/sso") || (isPage && !path.StartsWithSegments("/admin")))
+            if (path.StartsWithSegments("/dashboard") || path.StartsWithSegments("/sso") || (isPage && !path.StartsWithSegments("/admin") && !path.StartsWithSegments("/console")))
             {
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 headers.XFrameOptions = "SAMEORIGIN"; // an app preview frames our own page

@@ -71,7 +71,7 @@ public static class ChatCompletionsEndpoint
         var reserved = (int)Math.Min(int.MaxValue, prompt + cap);
         var message = new HttpRequestMessage(HttpMethod.Post, upstream.Endpoint("/v1/chat/completions"))
         {
-            Content = new ByteArrayContent(upstreamBody) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new StreamContent(upstreamBody, 16 * 1024) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         if (upstream.Key is { } key) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (request!.Stream) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
@@ -163,13 +163,13 @@ public static class ChatCompletionsEndpoint
     /// max_completion_tokens, else the default, lowered to what fits). A request that can never fit the model's
     /// tokens per minute is refused rather than clamped.
     /// </summary>
-    private static (byte[] Body, long Prompt, int Cap, InferenceError? TooBig) Budget(ChatRequest request, string upstreamModel, int? tpm, int defaultCap, string modelId)
+    private static (MemoryStream Body, long Prompt, int Cap, InferenceError? TooBig) Budget(ChatRequest request, string upstreamModel, int? tpm, int defaultCap, string modelId)
     {
         var upstream = request.Upstream;
         upstream["model"] = upstreamModel;
         var cap = request.MaxTokens ?? defaultCap;
         upstream["max_tokens"] = cap;
-        var body = JsonSerializer.SerializeToUtf8Bytes(upstream);
+        var body = Serialize(upstream);
         var prompt = body.Length / 4 + 1L;
         if (tpm is not { } budget) return (body, prompt, cap, null);
 
@@ -177,7 +177,7 @@ public static class ChatCompletionsEndpoint
         {
             cap = (int)(budget - prompt);
             upstream["max_tokens"] = cap;
-            body = JsonSerializer.SerializeToUtf8Bytes(upstream);
+            body = Serialize(upstream);
         }
         if (prompt + cap <= budget) return (body, prompt, cap, null);
         var what = request.MaxTokens is null
@@ -185,6 +185,21 @@ public static class ChatCompletionsEndpoint
             : $"it may use {prompt + cap} tokens ({prompt} estimated for its input, {cap} for max_tokens)";
         return (body, prompt, cap, InferenceError.BadRequest(
             $"This request can never fit {modelId}'s {budget} tokens per minute: {what}. Lower max_tokens or shorten the messages and tools."));
+    }
+
+    /// <summary>
+    /// The upstream body, written into a buffer of its own rather than JsonSerializer's pooled one (a 2 MB body would
+    /// rent a multi-megabyte array from the process-wide ArrayPool, which keeps it). It is sent as a stream, copied
+    /// through the connection's own small buffer: sent as one array, a pooled upstream connection's socket keeps a
+    /// reference to it until the connection is reused or closed (measured: 2 MB per idle connection after a burst,
+    /// tests/AddonProvider.Benchmarks/results/2026-11-30-memory-return.md).
+    /// </summary>
+    private static MemoryStream Serialize(JsonObject upstream)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer)) upstream.WriteTo(writer);
+        buffer.Position = 0;
+        return buffer;
     }
 
     /// <summary>Upstream calls started alongside an admission that then refused (and cancelled them).</summary>

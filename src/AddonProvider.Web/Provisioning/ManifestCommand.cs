@@ -10,7 +10,7 @@ public static class ManifestCommand
     {
         if (products.FirstOrDefault(p => p.Id == productId) is not { } info)
         {
-            Console.Error.WriteLine($"unknown product '{productId}'; one of: {string.Join(", ", products.Select(p => p.Id))}");
+            System.Console.Error.WriteLine($"unknown product '{productId}'; one of: {string.Join(", ", products.Select(p => p.Id))}");
             return 2;
         }
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
@@ -18,12 +18,12 @@ public static class ManifestCommand
         {
             var settings = new Settings(configuration, HostEnvironment.Resolve([]));
             var manifest = Manifests.For(info, AddonCredentials.From(settings, products), PublicUrls.From(settings), devPort: 5000);
-            Console.Out.Write(Manifests.Print(manifest));
+            System.Console.Out.Write(Manifests.Print(manifest));
             return 0;
         }
         catch (InvalidOperationException e)
         {
-            Console.Error.WriteLine(e.Message);
+            System.Console.Error.WriteLine(e.Message);
             return 1;
         }
     }

@@ -8,7 +8,7 @@ namespace AddonProvider.Tests.Browser;
 /// The app plus Debian's Chromium driven by Playwright (never `playwright install`: the browser comes from apt, see
 /// dev.sh). Screenshots go to artifacts/screenshots at the repository root (git-ignored).
 /// </summary>
-public sealed class BrowserFixture : AppFixture
+public class BrowserFixture : AppFixture
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -49,6 +49,26 @@ public sealed class BrowserFixture : AppFixture
         await page.ClickAsync("#go");
         await page.WaitForURLAsync(url => url.Contains($"/dashboard/{resourceId}", StringComparison.Ordinal));
         return page;
+    }
+
+    /// <summary>A fresh browser page that reaches only this app (no internet here), failing the test on any CSP violation it records.</summary>
+    public async Task<IPage> IsolatedPageAsync(IBrowserContext? context = null, params string[] alsoAllowed)
+    {
+        context ??= await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await context.RouteAsync(url => !url.StartsWith(BaseAddress.ToString(), StringComparison.Ordinal) && !alsoAllowed.Any(a => url.StartsWith(a, StringComparison.Ordinal)),
+            route => route.AbortAsync());
+        var page = await context.NewPageAsync();
+        await page.AddInitScriptAsync("""
+            window.__csp = [];
+            document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+            """);
+        return page;
+    }
+
+    public static async Task AssertNoCspViolationsAsync(IPage page)
+    {
+        var violations = await page.EvaluateAsync<string[]>("() => window.__csp || []");
+        Assert.True(violations.Length == 0, $"CSP violations: [{string.Join("; ", violations)}]");
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)

@@ -1,0 +1,30 @@
+using AddonProvider.Web.Errors;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AddonProvider.Web.Console;
+
+/// <summary>
+/// Operators' browsers get console pages, never JSON, for what the framework refuses under /console (a form without
+/// its antiforgery token, an unknown route). The JSON endpoints the console's scripts poll answer problem+json.
+/// </summary>
+public sealed class ConsoleProblemWriter : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) =>
+        context.HttpContext.Request.Path.StartsWithSegments("/console")
+        && !context.HttpContext.Request.Path.StartsWithSegments("/console/api");
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
+        var message = context.ProblemDetails.Extensions.TryGetValue(ProblemWriter.MessageMember, out var m) && m is string text ? text
+            : ProblemWriter.ClientMessage(context.Exception) ?? status switch
+            {
+                StatusCodes.Status400BadRequest => "The form could not be read or its antiforgery token is missing; nothing was changed. Reload the page and try again.",
+                StatusCodes.Status404NotFound => "There is nothing here.",
+                >= 500 => "Something went wrong on our side; nothing was changed. Please retry.",
+                _ => ReasonPhrases.GetReasonPhrase(status),
+            };
+        return new ValueTask(ConsolePage.Message(http, status, ReasonPhrases.GetReasonPhrase(status), message).ExecuteAsync(http));
+    }
+}
