@@ -89,7 +89,8 @@ public static class AddonProviderApp
         dashboard.MapSecurityDashboard();
         dashboard.MapUsageWarningBanner();
         app.MapAdminEndpoints();
-        app.MapConsoleEndpoints();
+        app.MapAdminUsageWarningEndpoints();
+        app.MapConsoleEndpoints().MapUsageWarningConsole();
         app.MapSecurityEndpoints();
         return app;
     }

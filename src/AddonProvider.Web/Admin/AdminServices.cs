@@ -19,7 +19,6 @@ public static class AdminServices
     {
         app.MapAdminSessionEndpoints();
         app.MapAdminResourceEndpoints();
-        app.MapAdminUsageWarningEndpoints();
         app.MapAdminAuditEndpoints();
         // GET /admin/openapi/admin.json — the admin API's OpenAPI document, for any operator role.
         app.MapOpenApi("/admin/openapi/{documentName}.json").RequireAuthorization(AdminAuth.AnyRolePolicy);

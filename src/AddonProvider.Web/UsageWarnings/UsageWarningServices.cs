@@ -4,6 +4,8 @@ namespace AddonProvider.Web.UsageWarnings;
 
 public static class UsageWarningServices
 {
-    public static IServiceCollection AddUsageWarnings(this IServiceCollection services) =>
-        services.AddJob<UsageWarningEmailJob>(UsageLimits.EmailJobKind);
+    public static IServiceCollection AddUsageWarnings(this IServiceCollection services) => services
+        .AddScoped<UsageWarningSwitch>()
+        .AddScoped<Console.ConsoleResourceSection, UsageWarningConsoleSection>()
+        .AddJob<UsageWarningEmailJob>(UsageLimits.EmailJobKind);
 }

@@ -172,6 +172,33 @@ public sealed class UsageWarningTests(AppLogFixture app) : IClassFixture<AppLogF
         Assert.True((await on.ExpectAsync(HttpStatusCode.OK)).GetProperty("enabled").GetBoolean());
     }
 
+    [Fact]
+    public async Task OpenApi_DescribesTheUsageWarningsSwitch()
+    {
+        using var response = await app.SendAsync(HttpMethod.Get, "/admin/openapi/admin.json", role: AdminRoles.Operator);
+        var document = await response.ExpectAsync(HttpStatusCode.OK);
+        var put = document.GetProperty("paths").GetProperty("/admin/resources/{id}/usage-warnings").GetProperty("put");
+        Assert.True(put.TryGetProperty("requestBody", out _));
+        Assert.True(put.GetProperty("responses").TryGetProperty("200", out _));
+    }
+
+    [Fact]
+    public async Task Console_ResourcePage_ShowsAndFlipsTheUsageWarningsSwitch()
+    {
+        var (id, _) = await app.ProvisionWithDrainAsync("kafkacluster", "free", logInputUrl: null);
+        using var console = await Operators.ConsoleClient.SignedInAsync(app, AdminRoles.Operator);
+        var page = await console.GetPageAsync($"/console/resources/{id}");
+        Assert.Contains("id=\"usage-warnings-state\">On:", page);
+
+        using (var missingToken = await console.PostAsync($"/console/resources/{id}/usage-warnings", new() { ["enabled"] = "false" }, withAntiforgery: false))
+            Assert.Equal(HttpStatusCode.BadRequest, missingToken.StatusCode);
+        using (var off = await console.PostAsync($"/console/resources/{id}/usage-warnings", new() { ["enabled"] = "false" }))
+            Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        Assert.Contains("id=\"usage-warnings-state\">Off since", await console.GetPageAsync($"/console/resources/{id}"));
+        await using var db = app.Db();
+        Assert.NotNull(await db.Resources.Where(r => r.Id == id).Select(r => r.UsageWarningsDisabledAt).SingleAsync());
+    }
+
     [Theory]
     [InlineData("{}", HttpStatusCode.UnprocessableEntity, "enabled is required")]
     [InlineData("{\"enabled\": \"no\"}", HttpStatusCode.UnprocessableEntity, "enabled must be a boolean")]

@@ -1,17 +1,13 @@
 using System.Text.Json;
-using AddonProvider.Data;
-using AddonProvider.Web.Audit;
 using AddonProvider.Web.Errors;
+using AddonProvider.Web.Admin;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
-namespace AddonProvider.Web.Admin;
+namespace AddonProvider.Web.UsageWarnings;
 
 /// <summary>`PUT /admin/resources/{id}/usage-warnings` `{"enabled": bool}`: operators turn a resource's usage warnings off (or on again).</summary>
-public static class AdminUsageWarningEndpoints
+public static class UsageWarningAdminEndpoints
 {
-    public sealed record UsageWarningsSetting(Guid ResourceId, bool Enabled, DateTime? DisabledAt);
-
     public static RouteGroupBuilder MapAdminUsageWarningEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin/resources").RequireAuthorization(AdminAuth.OperatorPolicy).WithTags("Admin: resources");
@@ -25,7 +21,7 @@ public static class AdminUsageWarningEndpoints
     public sealed record UsageWarningsRequest(bool Enabled);
 
     private static async Task<Results<Ok<UsageWarningsSetting>, ProblemHttpResult>> SetAsync(
-        Guid id, HttpContext http, AddonDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, UsageWarningSwitch switcher, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<JsonDocument>(http.Request, ct);
         if (body.Failure is { } unreadable) return unreadable.ToResult();
@@ -39,20 +35,7 @@ public static class AdminUsageWarningEndpoints
             return Failure.Unprocessable("enabled must be a boolean (true or false).").ToResult();
         var enabled = enabledJson.GetBoolean();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var resource = await db.LockResourceAsync(id, null, ct);
-        if (resource is null) return Failure.NotFound($"No resource {id}.").ToResult();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var before = resource.UsageWarningsDisabledAt is null;
-        if (before != enabled)
-        {
-            resource.UsageWarningsDisabledAt = enabled ? null : now;
-            resource.UpdatedAt = now;
-            db.AuditLog.Add(AuditLog.Entry(now, http.User.Actor(), "usage_warnings", resource,
-                before: before ? "enabled" : "disabled", after: enabled ? "enabled" : "disabled", requestId: http.TraceIdentifier));
-            await db.SaveChangesAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(new UsageWarningsSetting(id, enabled, resource.UsageWarningsDisabledAt));
+        var outcome = await switcher.SetAsync(id, enabled, http.User.Actor(), http.TraceIdentifier, ct);
+        return outcome.Failure is { } f ? f.ToResult() : TypedResults.Ok(outcome.Value!);
     }
 }
