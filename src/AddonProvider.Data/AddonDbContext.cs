@@ -40,6 +40,8 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<LogEvent> LogEvents => Set<LogEvent>();
     public DbSet<UsageWarning> UsageWarnings => Set<UsageWarning>();
     public DbSet<UsageStreak> UsageStreaks => Set<UsageStreak>();
+    public DbSet<AccessList> AccessLists => Set<AccessList>();
+    public DbSet<AccessListEntry> AccessListEntries => Set<AccessListEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -17,20 +17,20 @@ public static class HerokuSimulator
         public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 
-    public static async Task<Running> StartAsync(string url, string providerUrl, Func<string, string>? oauthSecret = null)
+    public static async Task<Running> StartAsync(string url, string providerUrl, Func<string, string>? oauthSecret = null, Func<string, string>? ssoSalt = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var state = new SimulatorState();
         var app = builder.Build();
-        Map(app, state, providerUrl.TrimEnd('/'), oauthSecret ?? AddonSecrets.OAuthClientSecret);
+        Map(app, state, providerUrl.TrimEnd('/'), oauthSecret ?? AddonSecrets.OAuthClientSecret, ssoSalt ?? AddonSecrets.SsoSalt);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Running(app, state, new Uri(address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost")));
     }
 
-    private static void Map(WebApplication app, SimulatorState state, string providerUrl, Func<string, string> oauthSecret)
+    private static void Map(WebApplication app, SimulatorState state, string providerUrl, Func<string, string> oauthSecret, Func<string, string> ssoSalt)
     {
         // A secret nobody gave the simulator: say which variable is missing, to the caller and on the console.
         app.Use(async (http, next) =>
@@ -142,7 +142,35 @@ public static class HerokuSimulator
             if (Authorize(http, state) is not { } token) return Results.Json(new { id = "unauthorized", message = "bad bearer token" }, statusCode: 401);
             if (!state.Addons.TryGetValue(token.ResourceId, out var addon) || addon.AppId != appId)
                 return Results.Json(new { id = "forbidden", message = "this token cannot read that app" }, statusCode: 403);
-            return Results.Json(new { id = addon.AppId, name = addon.AppName, owner = new { id = DeterministicGuid("user", addon.OwnerEmail), email = addon.OwnerEmail } });
+            // A team-owned app's owner is the team's own address (usually no person), as on Heroku.
+            var team = addon.Team;
+            var owner = team is null ? new { id = DeterministicGuid("user", addon.OwnerEmail), email = addon.OwnerEmail } : new { id = team.Id, email = team.Email };
+            return Results.Json(new { id = addon.AppId, name = addon.AppName, owner, team = team is null ? null : new { id = team.Id, name = team.Name } });
+        });
+        app.MapGet("/apps/{appId}/collaborators", (string appId, HttpContext http) =>
+        {
+            if (Authorize(http, state) is not { } token) return Results.Json(new { id = "unauthorized", message = "bad bearer token" }, statusCode: 401);
+            if (!state.Addons.TryGetValue(token.ResourceId, out var addon) || addon.AppId != appId)
+                return Results.Json(new { id = "forbidden", message = "this token cannot read that app" }, statusCode: 403);
+            return Results.Json(addon.Collaborators.Select(c => new
+            {
+                app = new { id = addon.AppId, name = addon.AppName },
+                id = DeterministicGuid("collaborator", addon.AppId + c.Email),
+                permissions = (c.Permissions ?? ["view", "deploy", "operate", "manage"]).Select(p => new { name = p, description = p }),
+                role = c.Role ?? (addon.Team is null ? "collaborator" : "member"),
+                user = new { email = c.Email, federated = false, id = c.Id },
+            }));
+        });
+        app.MapGet("/teams/{teamId}/members", (string teamId, HttpContext http) =>
+        {
+            if (Authorize(http, state) is not { } token) return Results.Json(new { id = "unauthorized", message = "bad bearer token" }, statusCode: 401);
+            if (!state.Addons.TryGetValue(token.ResourceId, out var addon) || addon.Team is not { } team || team.Id != teamId)
+                return Results.Json(new { id = "forbidden", message = "this token cannot read that team" }, statusCode: 403);
+            return Results.Json(team.Members.Select(m => new
+            {
+                email = m.Email, federated = false, id = DeterministicGuid("member", team.Id + m.Email), role = m.Role ?? "member",
+                two_factor_authentication = true, user = new { email = m.Email, id = m.Id, name = (string?)null },
+            }));
         });
 
         LogplexSimulator.Map(app, state.Logplex);
@@ -167,13 +195,32 @@ public static class HerokuSimulator
             a.OwnerEmail = change.Email;
             return Results.NoContent();
         });
+        app.MapPut("/_addons/{id:guid}/collaborators", (Guid id, List<SimulatedUser> users) =>
+        {
+            if (!state.Addons.TryGetValue(id, out var a)) return Results.NotFound();
+            a.Collaborators = users;
+            return Results.NoContent();
+        });
+        app.MapPut("/_addons/{id:guid}/team", (Guid id, SimulatedTeam team) =>
+        {
+            if (!state.Addons.TryGetValue(id, out var a)) return Results.NotFound();
+            a.Team = team;
+            return Results.NoContent();
+        });
+        app.MapDelete("/_addons/{id:guid}/team", (Guid id) =>
+        {
+            if (!state.Addons.TryGetValue(id, out var a)) return Results.NotFound();
+            a.Team = null;
+            return Results.NoContent();
+        });
         app.MapPost("/_revoke", (RevokeRule rule) => { state.Revoke(rule.ResourceId, rule.RefreshTokens); return Results.NoContent(); });
-        app.MapGet("/_sso/{id:guid}", (Guid id, string? product) =>
+        app.MapGet("/_sso/{id:guid}", (Guid id, string? product, string? email) =>
         {
             product ??= state.Addons.TryGetValue(id, out var a) ? a.Product : null;
             if (product is null) return Results.BadRequest("unknown resource: pass ?product=<product>");
-            var email = state.Addons.TryGetValue(id, out var known) ? known.OwnerEmail : "owner@example.com";
-            return Results.Content(SsoForm.Html(providerUrl, id, product, AddonSecrets.SsoSalt(product), DeterministicGuid("user", email), email), "text/html");
+            // ?email= signs in as that user (a collaborator, say); by default the app's owner opens the add-on.
+            email ??= state.Addons.TryGetValue(id, out var known) ? known.OwnerEmail : "owner@example.com";
+            return Results.Content(SsoForm.Html(providerUrl, id, product, ssoSalt(product), DeterministicGuid("user", email), email), "text/html");
         });
     }
 
@@ -191,7 +238,7 @@ public static class HerokuSimulator
     {
         id = a.Id, name = $"{a.Product}-{a.Id.ToString()[..8]}", state = a.State,
         addon_service = new { name = a.Product }, app = new { id = a.AppId, name = a.AppName },
-        billing_entity = new { id = a.AppId, name = a.AppName, type = "app" },
+        billing_entity = a.Team is { } team ? new { id = team.Id, name = team.Name, type = "team" } : new { id = a.AppId, name = a.AppName, type = "app" },
         config_vars = a.Config.Keys.Order(),
     };
 

@@ -37,6 +37,24 @@ public sealed class SimulatedAddon
     public required string OwnerEmail { get; set; }
     public string State { get; set; } = "provisioning";
     public ConcurrentDictionary<string, string> Config { get; } = new();
+
+    /// <summary>The app's collaborators (tests add and remove them through <c>PUT /_addons/{id}/collaborators</c>).</summary>
+    public volatile IReadOnlyList<SimulatedUser> Collaborators = [];
+
+    /// <summary>The team that owns the app, or null for a personal app (<c>PUT/DELETE /_addons/{id}/team</c>).</summary>
+    public volatile SimulatedTeam? Team;
+}
+
+/// <summary>A Heroku user with access to an app: a collaborator's permissions, or a team member's role.</summary>
+public sealed record SimulatedUser(string Email, string[]? Permissions = null, string? Role = null)
+{
+    public string Id => HerokuSimulator.DeterministicGuid("user", Email);
+}
+
+public sealed record SimulatedTeam(string Name, IReadOnlyList<SimulatedUser> Members)
+{
+    public string Id => HerokuSimulator.DeterministicGuid("team", Name);
+    public string Email => $"{Name}@teams.example.com";
 }
 
 public sealed record IssuedToken(Guid ResourceId, string Product, int Serial, DateTime ExpiresAt);

@@ -38,7 +38,7 @@ public static class Page
             <main>
             {Banners(http)}
             <h1>{title}</h1>
-            {body}
+            {(http.Items[ReadOnlyKey] is string reason ? H($"<fieldset class=\"readonly\" disabled title=\"{reason}\">{body}</fieldset>") : body)}
             </main>
             {(resourceId is { } id ? H($"<footer class=\"page\"><a href=\"/dashboard/{id}/security/report\" id=\"report-concern\">Report a security concern</a></footer>") : Empty)}
             </body>
@@ -70,6 +70,18 @@ public static class Page
     private sealed class NoPageMarker;
 
     public static bool RendersPage(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<NoPageMarker>() is null;
+
+    /// <summary>
+    /// This request's session may look but not change (<see cref="DashboardAccess"/>): the page says why above its title,
+    /// and every control in its body is disabled (a disabled fieldset), so forms cannot be sent from it.
+    /// </summary>
+    public static void MarkReadOnly(HttpContext http, string reason)
+    {
+        http.Items[ReadOnlyKey] = reason;
+        AddBanner(http, H($"<p class=\"notice readonly\" role=\"status\" id=\"read-only\"><strong>Read-only.</strong> {reason}</p>"));
+    }
+
+    private static readonly object ReadOnlyKey = new();
 
     private static Html Banners(HttpContext http) => http.Items[BannersKey] is List<Html> list ? Join(list) : Empty;
 

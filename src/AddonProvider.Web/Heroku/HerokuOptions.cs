@@ -10,7 +10,8 @@ public sealed record HerokuOptions(
     TimeSpan MaxRetryDelay,
     TimeSpan RefreshBeforeExpiry,
     TimeSpan AsyncProvisionWindow,
-    TimeSpan OwnerEmailMaxAge)
+    TimeSpan OwnerEmailMaxAge,
+    TimeSpan AccessListMaxAge)
 {
     public static HerokuOptions From(Settings settings) => new(
         Url(settings, "HEROKU_API_URL", "https://api.heroku.com"),
@@ -19,7 +20,8 @@ public sealed record HerokuOptions(
         settings.GetDuration("HEROKU_API_MAX_RETRY_DELAY", TimeSpan.FromSeconds(30)),
         TimeSpan.FromMinutes(5),
         settings.GetDuration("ASYNC_PROVISION_WINDOW", TimeSpan.FromHours(12)),
-        settings.GetDuration("OWNER_EMAIL_MAX_AGE", TimeSpan.FromDays(7)));
+        settings.GetDuration("OWNER_EMAIL_MAX_AGE", TimeSpan.FromDays(7)),
+        settings.GetDuration("ACCESS_LIST_MAX_AGE", TimeSpan.FromHours(1)));
 
     // Heroku's own URLs are the right default everywhere, Production included.
     private static Uri Url(Settings settings, string name, string fallback)

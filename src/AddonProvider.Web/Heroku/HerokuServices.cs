@@ -40,6 +40,9 @@ public static class HerokuServices
         services.AddJob<RefreshOwnerEmailJob>(JobKinds.RefreshOwnerEmail);
         services.AddJob<RefreshStaleOwnerEmailsJob>(JobKinds.RefreshStaleOwnerEmails);
         services.AddRecurringJob(JobKinds.RefreshStaleOwnerEmails, "40 3 * * *"); // daily
+        services.AddJob<RefreshAccessListJob>(JobKinds.RefreshAccessList);
+        services.AddJob<RefreshStaleAccessListsJob>(JobKinds.RefreshStaleAccessLists);
+        services.AddRecurringJob(JobKinds.RefreshStaleAccessLists, "*/15 * * * *");
         return services;
     }
 }

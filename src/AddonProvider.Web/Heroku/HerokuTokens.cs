@@ -41,6 +41,7 @@ public sealed class HerokuTokens(
                 row.GrantCodeCiphertext = null;
                 db.AuditLog.Add(AuditLog.Entry(now, Actor, "oauth_grant_exchanged", resource));
                 db.Enqueue(JobKinds.RefreshOwnerEmail, resourceId.ToString(), now);
+                db.Enqueue(JobKinds.RefreshAccessList, resourceId.ToString(), now);
                 products.For(resource.ProductId).AfterGrantExchanged(db, resource, now);
             }
             catch (OAuthRejectedException e)

@@ -4,8 +4,15 @@ using System.Text.Json.Serialization;
 
 namespace AddonProvider.Web.Heroku;
 
-public sealed record AddonInfo(string Id, string? State, AddonApp? App);
+public sealed record AddonInfo(string Id, string? State, AddonApp? App,
+    [property: JsonPropertyName("billing_entity")] BillingEntity? BillingEntity = null);
 public sealed record AddonApp(string Id, string? Name);
+/// <summary>Who pays for the add-on: its app (<c>type</c> "app") or the team that owns the app ("team").</summary>
+public sealed record BillingEntity(string Id, string? Name, string? Type);
+public sealed record Collaborator(CollaboratorUser? User, List<NamedPermission>? Permissions, string? Role);
+public sealed record CollaboratorUser(string? Id, string? Email);
+public sealed record NamedPermission(string? Name);
+public sealed record TeamMember(string? Email, string? Role, CollaboratorUser? User);
 public sealed record AppInfo(string Id, string? Name, AppOwner? Owner);
 public sealed record AppOwner(string? Id, string? Email);
 
@@ -48,6 +55,36 @@ public sealed class PlatformApiClient(HttpClient http, HerokuTokens tokens)
             new HttpRequestMessage(HttpMethod.Get, $"apps/{Uri.EscapeDataString(appId)}"), ct);
         return (await response.Content.ReadFromJsonAsync<AppInfo>(ct))!;
     }
+
+    public Task<List<Collaborator>> GetCollaboratorsAsync(Guid resourceId, string appId, CancellationToken ct) =>
+        GetListAsync<Collaborator>(resourceId, "GET collaborators", $"apps/{Uri.EscapeDataString(appId)}/collaborators", ct);
+
+    public Task<List<TeamMember>> GetTeamMembersAsync(Guid resourceId, string teamId, CancellationToken ct) =>
+        GetListAsync<TeamMember>(resourceId, "GET team members", $"teams/{Uri.EscapeDataString(teamId)}/members", ct);
+
+    /// <summary>A list endpoint, every page: Heroku answers 206 with <c>Next-Range</c> while more remain.</summary>
+    private async Task<List<T>> GetListAsync<T>(Guid resourceId, string call, string path, CancellationToken ct)
+    {
+        var all = new List<T>();
+        string? range = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var current = range;
+            using var response = await SendAsync(resourceId, call, () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, path);
+                if (current is not null) request.Headers.TryAddWithoutValidation("Range", current);
+                return request;
+            }, ct);
+            all.AddRange(await response.Content.ReadFromJsonAsync<List<T>>(ct) ?? []);
+            if (!response.Headers.TryGetValues("Next-Range", out var next) || next.FirstOrDefault() is not { Length: > 0 } n) break;
+            range = n;
+        }
+        return all;
+    }
+
+    /// <summary>1,000 pages of 200: far beyond any app's collaborators; a guard against a server that never ends.</summary>
+    private const int MaxPages = 1000;
 
     private async Task<HttpResponseMessage> SendAsync(Guid resourceId, string call, Func<HttpRequestMessage> build, CancellationToken ct)
     {

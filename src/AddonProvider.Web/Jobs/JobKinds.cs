@@ -6,6 +6,8 @@ public static class JobKinds
     public const string ExchangeGrant = "heroku.exchange-grant";
     public const string RefreshOwnerEmail = "heroku.refresh-owner-email";
     public const string RefreshStaleOwnerEmails = "heroku.refresh-stale-owner-emails";
+    public const string RefreshAccessList = "heroku.refresh-access-list";
+    public const string RefreshStaleAccessLists = "heroku.refresh-stale-access-lists";
     public const string PushRotatedCredential = "credentials.push-rotated";
     public const string RevokeCredential = "credentials.revoke";
     public const string PurgeDeprovisioned = "retention.purge-deprovisioned";

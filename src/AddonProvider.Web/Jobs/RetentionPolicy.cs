@@ -45,6 +45,8 @@ public static class RetentionPolicy
         [typeof(Credential)] = PurgeWithResource("the customer's Kafka passwords and API keys (already revoked at deprovision)"),
         [typeof(HerokuToken)] = PurgeWithResource("the resource's Platform API OAuth tokens and the Heroku user id of the grant"),
         [typeof(SsoUser)] = PurgeWithResource("customer emails and Heroku user ids (the contacts of security notices)"),
+        [typeof(AccessList)] = PurgeWithResource("the billing app and team of the resource, as the Platform API named them"),
+        [typeof(AccessListEntry)] = PurgeWithResource("the Heroku users with access to the app (emails, user ids, permissions): the user access list"),
         [typeof(AdvisoryTarget)] = PurgeWithResource("which resource an advisory reached and the Heroku user who acknowledged it"),
         [typeof(MobiLoudApp)] = PurgeWithResource("the customer's website and app configuration"),
         [typeof(MobiLoudSubmission)] = PurgeWithResource("the customer's publishing form (names, store details)"),

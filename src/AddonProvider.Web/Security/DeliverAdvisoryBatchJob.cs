@@ -53,11 +53,11 @@ public sealed class DeliverAdvisoryBatchJob(
         var resources = await db.Resources.AsNoTracking().Where(r => ids.Contains(r.Id))
             .Select(r => new AdvisoryEmail.AffectedResource(r.Id, r.ProductId, r.PlanSlug, r.Name)).ToDictionaryAsync(r => r.Id, ct);
         // The last gate before mail leaves: only an address that is still a verified contact of an affected resource
-        // (its owner per the Platform API, or a user-scoped SSO login) is mailed. Notifications resolved before
-        // logins were marked verified, or whose contact has since gone, fail with the reason instead.
-        var contacts = (await db.Resources.Where(r => ids.Contains(r.Id) && r.OwnerEmail != null).Select(r => r.OwnerEmail!)
-                .Concat(db.SsoUsers.Where(u => ids.Contains(u.ResourceId) && u.Verified && u.Email != null).Select(u => u.Email!))
-                .ToListAsync(ct))
+        // (view resource_contacts: its owner per the Platform API, its user access list, or a user-scoped SSO login of
+        // someone still on that list) is mailed. Notifications whose contact has since gone (a collaborator removed
+        // from the app, say) fail with the reason instead.
+        var contacts = (await db.Database.SqlQuery<string>(
+                    $"SELECT email AS \"Value\" FROM resource_contacts WHERE resource_id = ANY({ids.ToArray()})").ToListAsync(ct))
             .Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         var (sent, retryLater, connectionLost) = (0, 0, false);

@@ -8,8 +8,8 @@ namespace AddonProvider.Web.Security;
 
 /// <summary>
 /// Fixes who an advisory reaches: the affected resources (targets), one notification per recipient address
-/// (owner email + verified SSO users' emails, de-duplicated case-insensitively, under a unique constraint; an
-/// unverified SSO login's email is only a claim and never mailed), resources with
+/// (the view <c>resource_contacts</c>: owner email, the user access list, verified SSO users still on it; de-duplicated
+/// case-insensitively, under a unique constraint; an unverified SSO login's email is only a claim and never mailed), resources with
 /// no contact marked unreachable, and one delivery job per batch — all in one transaction, once.
 /// </summary>
 public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, TimeProvider clock, ILogger<ResolveAdvisoryJob> logger) : IJob
@@ -27,8 +27,7 @@ public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, Tim
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO advisory_targets (advisory_id, resource_id, reachable)
             SELECT {id}, r.id,
-                   coalesce(btrim(r.owner_email), '') <> ''
-                   OR EXISTS (SELECT 1 FROM sso_users u WHERE u.resource_id = r.id AND u.verified AND coalesce(btrim(u.email), '') <> '')
+                   EXISTS (SELECT 1 FROM resource_contacts c WHERE c.resource_id = r.id)
             FROM resources r WHERE r.id = ANY({resourceIds.ToArray()})
             ON CONFLICT DO NOTHING
             """, ct);
@@ -37,13 +36,9 @@ public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, Tim
             SELECT {id}, c.email_key, min(c.email), array_agg(DISTINCT c.resource_id),
                    ((row_number() OVER (ORDER BY c.email_key)) - 1) / {mail.BatchSize}, {NotificationStatus.Pending.Stored()}, 0, {now}, {now}
             FROM (
-                SELECT t.resource_id, btrim(r.owner_email) AS email, lower(btrim(r.owner_email)) AS email_key
-                FROM advisory_targets t JOIN resources r ON r.id = t.resource_id
-                WHERE t.advisory_id = {id} AND coalesce(btrim(r.owner_email), '') <> ''
-                UNION ALL
-                SELECT t.resource_id, btrim(u.email), lower(btrim(u.email))
-                FROM advisory_targets t JOIN sso_users u ON u.resource_id = t.resource_id
-                WHERE t.advisory_id = {id} AND u.verified AND coalesce(btrim(u.email), '') <> ''
+                SELECT t.resource_id, rc.email, lower(rc.email) AS email_key
+                FROM advisory_targets t JOIN resource_contacts rc ON rc.resource_id = t.resource_id
+                WHERE t.advisory_id = {id}
             ) c
             GROUP BY c.email_key
             ON CONFLICT (advisory_id, email_key) DO NOTHING

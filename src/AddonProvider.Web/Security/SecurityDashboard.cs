@@ -19,8 +19,9 @@ public static class SecurityDashboard
         group.MapGet("/advisories/{advisoryId:guid}", ShowAdvisory);
         group.MapPost("/advisories/{advisoryId:guid}/acknowledge", Acknowledge);
         group.MapGet("/report", async (HttpContext http, SecurityReportService reports, CancellationToken ct) =>
-            ReportForm(http, null, [], StatusCodes.Status200OK, await reports.ForResourceAsync(http.Resource().Id, ct)));
-        group.MapPost("/report", SubmitReport);
+            ReportForm(http, null, [], StatusCodes.Status200OK, await reports.ForResourceAsync(http.Resource().Id, ct))).WithMetadata(DashboardAccess.AnySession);
+        // A report to us changes nothing of the add-on: read-only sessions may send one too.
+        group.MapPost("/report", SubmitReport).WithMetadata(DashboardAccess.AnySession);
         group.MapGet("/reports/{reportId:guid}", ReportReceived);
         return group;
     }

@@ -47,8 +47,9 @@ public static class SsoEndpoints
             o.ExpireTimeSpan = lifetime;
             // An absolute lifetime: Heroku re-issues a login each time the customer opens the add-on.
             o.SlidingExpiration = false;
-            o.Events.OnRedirectToLogin = ctx => WritePageAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized,
-                "Please sign in", "Your session has ended. Open the add-on again from your Heroku dashboard.");
+            // A dashboard link opened without a session: the way in through Heroku, and back to this page afterwards.
+            o.Events.OnRedirectToLogin = async ctx =>
+                await (await DeepLinks.SignInPageAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized)).ExecuteAsync(ctx.HttpContext);
             o.Events.OnRedirectToAccessDenied = ctx => WritePageAsync(ctx.HttpContext, StatusCodes.Status404NotFound,
                 "Not found", "There is nothing here for this session.");
         });
@@ -124,6 +125,7 @@ public static class SsoEndpoints
         }
 
         await http.SignInAsync(DashboardSession.Scheme, DashboardSession.Principal(identity.ResourceId, identity.ProductId, identity.UserId, identity.Email, identity.App, identity.Verified));
+        if (identity.Verified) await sso.QueueAccessListCheckAsync(identity, ct);
         if (!string.IsNullOrEmpty(request.NavData))
             http.Response.Cookies.Append(DashboardSession.NavDataCookie, request.NavData, new CookieOptions
             {

@@ -1,3 +1,4 @@
+using AddonProvider.Web.Jobs;
 using AddonProvider.Web.Provisioning;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
@@ -89,5 +90,23 @@ public sealed class SsoLogin(AddonDbContext db, AddonCredentials credentials, Ti
         if (claimed is not [1]) return (null, Replayed);
 
         return (new SsoIdentity(resourceId, resource.ProductId, userId, request.Email, request.App, verified), null);
+    }
+
+    /// <summary>
+    /// A verified user the resource's user access list does not name (a new collaborator, say) has the list read again
+    /// from Heroku — for resources holding a grant, unless a read is already queued.
+    /// </summary>
+    public async Task QueueAccessListCheckAsync(SsoIdentity identity, CancellationToken ct)
+    {
+        var id = identity.ResourceId;
+        var argument = id.ToString();
+        var email = identity.Email?.Trim().ToLowerInvariant() ?? "";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.HerokuTokens.AnyAsync(t => t.ResourceId == id && t.RefreshTokenCiphertext != null
+            && !db.AccessListEntries.Any(e => e.ResourceId == id && (e.HerokuUserId == identity.UserId || e.Email.ToLower() == email))
+            && !db.Outbox.Any(m => m.Kind == JobKinds.RefreshAccessList && m.Argument == argument && m.DispatchedAt == null), ct);
+        if (!due) return;
+        db.Enqueue(JobKinds.RefreshAccessList, id.ToString(), now);
+        await db.SaveChangesAsync(ct);
     }
 }

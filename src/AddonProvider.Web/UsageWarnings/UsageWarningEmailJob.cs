@@ -10,8 +10,8 @@ using MimeKit;
 namespace AddonProvider.Web.UsageWarnings;
 
 /// <summary>
-/// Emails one usage warning to the resource's contacts — the same verified recipients security advisories use (the owner
-/// email from the Platform API, verified SSO users; an unverified login's email is only a claim and never mailed). The
+/// Emails one usage warning to the resource's contacts — the same verified recipients security advisories use (view
+/// resource_contacts: owner email, user access list, verified SSO users; an unverified login's email is never mailed). The
 /// warning is claimed (EmailedAt set) before the mail goes, so a second delivery of this job sends nothing; a failed send
 /// hands the claim back for Hangfire's retry. Turning warnings off stops a warning not yet mailed.
 /// </summary>
@@ -41,12 +41,14 @@ public sealed class UsageWarningEmailJob(AddonDbContext db, IMailSender sender, 
         }
     }
 
-    /// <summary>Verified contacts of a resource, de-duplicated case-insensitively.</summary>
+    /// <summary>
+    /// Verified contacts of a resource, de-duplicated case-insensitively: the view <c>resource_contacts</c> that security
+    /// advisories use (owner email, the user access list, verified SSO users still on it).
+    /// </summary>
     public static async Task<IReadOnlyList<string>> ContactsAsync(AddonDbContext db, Resource resource, CancellationToken ct)
     {
-        var sso = await db.SsoUsers.AsNoTracking().Where(u => u.ResourceId == resource.Id && u.Verified && u.Email != null).Select(u => u.Email!).ToListAsync(ct);
-        return new[] { resource.OwnerEmail }.Concat(sso).Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e!.Trim())
-            .Where(e => MailboxAddress.TryParse(e, out _)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var emails = await db.Database.SqlQuery<string>($"SELECT email AS \"Value\" FROM resource_contacts WHERE resource_id = {resource.Id}").ToListAsync(ct);
+        return emails.Select(e => e.Trim()).Where(e => MailboxAddress.TryParse(e, out _)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     private MimeMessage Message(UsageWarning w, Resource r, string to, int index)

@@ -98,7 +98,7 @@ public class HerokuFixture : AppFixture
         Eventually(async () => await StateAsync(id) == state, $"resource {id} to become {state}", timeout);
 
     /// <summary>
-    /// Provisions with a grant and waits until the tokens are stored and the first owner-email read is done, so no
+    /// Provisions with a grant and waits until the tokens are stored and the first owner-email and access-list reads are done, so no
     /// background call for the resource is still on its way.
     /// </summary>
     public async Task<Guid> ProvisionWithTokensAsync(string product = "mobiloud", string plan = "test")
@@ -109,8 +109,9 @@ public class HerokuFixture : AppFixture
         await Eventually(async () =>
         {
             await using var db = Db();
-            return await db.Resources.AnyAsync(r => r.Id == id && r.OwnerEmailRefreshedAt != null);
-        }, $"the owner email of {id} to be read after the grant exchange");
+            return await db.Resources.AnyAsync(r => r.Id == id && r.OwnerEmailRefreshedAt != null)
+                && await db.AccessLists.AnyAsync(l => l.ResourceId == id && l.LastAttemptAt != null);
+        }, $"the owner email and the user access list of {id} to be read after the grant exchange");
         return id;
     }
 
