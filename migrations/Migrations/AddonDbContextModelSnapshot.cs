@@ -929,6 +929,77 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("kafka_users", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.LogDrain", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retry_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UrlCiphertext")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url_ciphertext");
+
+                    b.HasKey("ResourceId")
+                        .HasName("pk_log_drains");
+
+                    b.ToTable("log_drains", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.LogEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_log_events");
+
+                    b.HasIndex("ResourceId", "Id")
+                        .HasDatabaseName("ix_log_events_resource_id_id");
+
+                    b.ToTable("log_events", (string)null);
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudApp", b =>
                 {
                     b.Property<Guid>("ResourceId")
@@ -1340,6 +1411,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<DateTime?>("UsageWarningsDisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("usage_warnings_disabled_at");
+
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -1652,6 +1727,94 @@ namespace AddonProvider.Migrations.Migrations
                     b.ToTable("sso_users", (string)null);
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.UsageStreak", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("LimitKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("limit_key");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold");
+
+                    b.Property<DateTime>("LastMinute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_minute");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.HasKey("ResourceId", "LimitKey", "Threshold")
+                        .HasName("pk_usage_streaks");
+
+                    b.ToTable("usage_streaks", (string)null);
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.UsageWarning", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<DateTime?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("emailed_at");
+
+                    b.Property<long>("Limit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("limit");
+
+                    b.Property<string>("LimitKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("limit_key");
+
+                    b.Property<string>("LimitLabel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("limit_label");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold");
+
+                    b.Property<long>("Used")
+                        .HasColumnType("bigint")
+                        .HasColumnName("used");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_warnings");
+
+                    b.HasIndex("ResourceId", "LimitKey", "Threshold", "Day")
+                        .IsUnique()
+                        .HasDatabaseName("ix_usage_warnings_resource_id_limit_key_threshold_day");
+
+                    b.ToTable("usage_warnings", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1841,6 +2004,26 @@ namespace AddonProvider.Migrations.Migrations
                         .HasConstraintName("fk_kafka_users_resources_resource_id");
                 });
 
+            modelBuilder.Entity("AddonProvider.Data.Entities.LogDrain", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithOne()
+                        .HasForeignKey("AddonProvider.Data.Entities.LogDrain", "ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_log_drains_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.LogEvent", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_log_events_resources_resource_id");
+                });
+
             modelBuilder.Entity("AddonProvider.Data.Entities.MobiLoudApp", b =>
                 {
                     b.HasOne("AddonProvider.Data.Entities.Resource", null)
@@ -1915,6 +2098,26 @@ namespace AddonProvider.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sso_users_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.UsageStreak", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_usage_streaks_resources_resource_id");
+                });
+
+            modelBuilder.Entity("AddonProvider.Data.Entities.UsageWarning", b =>
+                {
+                    b.HasOne("AddonProvider.Data.Entities.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_usage_warnings_resources_resource_id");
                 });
 
             modelBuilder.Entity("AddonProvider.Data.Entities.Product", b =>

@@ -38,6 +38,10 @@ public sealed class AddonDbContext(DbContextOptions<AddonDbContext> options) : D
     public DbSet<KafkaClusterGroup> KafkaClusterGroups => Set<KafkaClusterGroup>();
     public DbSet<HerokuToken> HerokuTokens => Set<HerokuToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<LogDrain> LogDrains => Set<LogDrain>();
+    public DbSet<LogEvent> LogEvents => Set<LogEvent>();
+    public DbSet<UsageWarning> UsageWarnings => Set<UsageWarning>();
+    public DbSet<UsageStreak> UsageStreaks => Set<UsageStreak>();
     public DbSet<AccessList> AccessLists => Set<AccessList>();
     public DbSet<AccessListEntry> AccessListEntries => Set<AccessListEntry>();
 

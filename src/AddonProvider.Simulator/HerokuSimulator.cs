@@ -48,7 +48,7 @@ public static class HerokuSimulator
         app.Use(async (http, next) =>
         {
             var path = http.Request.Path.Value ?? "/";
-            if (path.StartsWith("/_", StringComparison.Ordinal)) { await next(); return; }
+            if (path.StartsWith("/_", StringComparison.Ordinal) || path == LogplexSimulator.Path) { await next(); return; }
             var call = state.Record(http.Request.Method, path, http.Request.Headers.UserAgent.ToString());
             http.Items[nameof(RecordedCall)] = call;
             if (http.Request.ContentType?.Contains("json") == true)
@@ -172,6 +172,8 @@ public static class HerokuSimulator
                 two_factor_authentication = true, user = new { email = m.Email, id = m.Id, name = (string?)null },
             }));
         });
+
+        LogplexSimulator.Map(app, state.Logplex);
 
         // Control routes.
         app.MapGet("/_calls", () => state.Calls.OrderBy(c => c.Seq));

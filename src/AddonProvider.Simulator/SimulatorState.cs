@@ -74,6 +74,9 @@ public sealed class SimulatorState
     public ConcurrentDictionary<string, IssuedToken> RefreshTokens { get; } = new();
     public ConcurrentDictionary<string, bool> UsedCodes { get; } = new();
 
+    /// <summary>What the simulated Logplex received (app-log drains).</summary>
+    public LogplexState Logplex { get; } = new();
+
     /// <summary>Tokens Heroku no longer honours (kept by value, so tests can still look for them in logs).</summary>
     public ConcurrentDictionary<string, bool> RevokedTokens { get; } = new();
     private readonly ConcurrentDictionary<Guid, int> _serials = new();

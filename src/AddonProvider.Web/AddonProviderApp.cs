@@ -1,4 +1,5 @@
 using AddonProvider.Web.Admin;
+using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Configuration;
 using AddonProvider.Web.Console;
@@ -16,6 +17,7 @@ using AddonProvider.Web.Provisioning;
 using AddonProvider.Web.Secrets;
 using AddonProvider.Web.Security;
 using AddonProvider.Web.Sso;
+using AddonProvider.Web.UsageWarnings;
 
 namespace AddonProvider.Web;
 
@@ -45,6 +47,8 @@ public static class AddonProviderApp
             .AddTelemetry(settings)
             .AddExceptionHandler<DatabaseUnavailable>()
             .AddJobs(settings, roles)
+            .AddAppLogs()
+            .AddUsageWarnings()
             .AddHeroku(settings)
             .AddCredentialRotation(settings)
             .AddProvisioning(settings)
@@ -83,9 +87,11 @@ public static class AddonProviderApp
         var dashboard = app.MapDashboard();
         dashboard.MapProductPages();
         dashboard.MapSecurityDashboard();
+        dashboard.MapUsageWarningBanner();
         app.MapAdminEndpoints();
         app.MapMobiLoudAdmin();
-        app.MapConsoleEndpoints();
+        app.MapAdminUsageWarningEndpoints();
+        app.MapConsoleEndpoints().MapUsageWarningConsole();
         app.MapSecurityEndpoints();
         return app;
     }

@@ -42,6 +42,9 @@ public sealed class Resource
     /// <summary>Suspended and still provisioned; a deprovisioned resource is deprovisioned, whatever it was before.</summary>
     public bool IsSuspended => SuspendedAt is not null && State == ResourceState.Provisioned;
 
+    /// <summary>Set when an operator turned usage warnings off for this resource; null: warnings on.</summary>
+    public DateTime? UsageWarningsDisabledAt { get; set; }
+
     public uint Version { get; set; }
 }
 

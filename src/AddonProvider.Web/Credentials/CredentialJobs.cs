@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Heroku;
@@ -65,6 +66,7 @@ public sealed class RevokeCredentialJob(AddonDbContext db, Products products, Ti
             db.AuditLog.Add(AuditLog.Entry(now, PushRotatedCredentialJob.Actor, "credential_revoke", resource,
                 before: credential.Username ?? $"credential {credential.Id}", after: "revoked",
                 detail: JsonSerializer.Serialize(new { credential_id = credential.Id })));
+            AppLog.Write(db, resource.Id, now, $"Credential revoked: the credential replaced by a rotation (id {credential.Id}) no longer works.");
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);

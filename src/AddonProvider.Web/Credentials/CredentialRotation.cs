@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Errors;
@@ -55,6 +56,9 @@ public sealed class CredentialRotation(AddonDbContext db, Products products, Cre
             before: string.Join(",", current.Select(c => c.Username ?? $"credential {c.Id}")),
             after: fresh.Username ?? $"credential {fresh.Id}",
             detail: JsonSerializer.Serialize(new { new_credential_id = fresh.Id, previous_credential_ids = current.Select(c => c.Id), previous_valid_until = validUntil, revoke_previous = revokePrevious })));
+        AppLog.Write(db, resourceId, now, revokePrevious
+            ? "Credentials rotated: a new credential was issued and every previous one was revoked at once. Config vars update when Heroku applies them; restart dynos that still use the old values."
+            : $"Credentials rotated: a new credential was issued; the previous one keeps working until {validUntil:yyyy-MM-dd HH:mm} UTC, then it is revoked. Config vars update when Heroku applies them.");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new RotationResult(fresh.Id, fresh.Username, validUntil);

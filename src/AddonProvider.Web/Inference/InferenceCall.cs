@@ -73,6 +73,7 @@ public sealed record InferenceCall(InferenceCaller Caller, InferenceModel Model)
     /// <summary>The 429 for a full window, with its rate-limit headers and Retry-After.</summary>
     public static InferenceError RateLimited(HttpContext http, RateDecision decision, string modelId)
     {
+        http.RequestServices.GetRequiredService<RateLimitRefusals>().Count(http.Caller().ResourceId, modelId);
         decision.WriteHeaders(http.Response);
         return InferenceError.RateLimited(decision.RemainingRequests == 0
             ? $"Rate limit exceeded: {decision.LimitRequests} requests per minute for {modelId}. Retry after the time in the Retry-After header."
@@ -81,6 +82,7 @@ public sealed record InferenceCall(InferenceCaller Caller, InferenceModel Model)
 
     private static InferenceError AllFull(HttpContext http, IEnumerable<RateDecision> decisions)
     {
+        http.RequestServices.GetRequiredService<RateLimitRefusals>().Count(http.Caller().ResourceId, "every model of the key");
         var soonest = decisions.Min(d => d.RetryAfterSeconds);
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(soonest)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return InferenceError.RateLimited("Rate limit exceeded for every model this key can call on this endpoint. Retry after the time in the Retry-After header.");

@@ -3,6 +3,8 @@ using AddonProvider.Web.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
+using AddonProvider.Web.Jobs;
+
 namespace AddonProvider.Web.Inference;
 
 /// <summary>The inference API under INFERENCE_URL (our PUBLIC_BASE_URL): <c>/v1/rerank</c> and <c>/v1/chat/completions</c>.</summary>
@@ -22,6 +24,11 @@ public static class InferenceEndpoints
         services.AddSingleton<InferenceRateLimiter>();
         services.AddSingleton<RerankBackend>();
         services.AddHostedService<RateWindowCleanup>();
+        services.AddSingleton<RateLimitRefusals>();
+        services.AddSingleton<RateLimitRefusalFlush>();
+        services.AddHostedService(sp => sp.GetRequiredService<RateLimitRefusalFlush>());
+        services.AddJob<UsageSampleJob>(UsageSampleJob.Kind);
+        services.AddRecurringJob(UsageSampleJob.Kind, "* * * * *");
         services.AddHttpClient(UpstreamClient, c => c.Timeout = Timeout.InfiniteTimeSpan) // our own timeouts: per silence, not per stream
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RemoveAllLoggers(); // the factory's per-request log scopes sit on the chat latency path; failures are logged by us

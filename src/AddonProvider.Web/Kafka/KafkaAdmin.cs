@@ -1,8 +1,11 @@
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Errors;
+using AddonProvider.Web.UsageWarnings;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AddonProvider.Web.Kafka;
 
@@ -22,13 +25,15 @@ public sealed class KafkaAdmin(AddonDbContext db, CatalogCache catalog, IKafkaCl
         if (KafkaTenancy.ShortNameProblem("topic", shortName) is { } bad) return Failure.Unprocessable(bad);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await LockedPlanAsync(resourceId, ct) is not { } plan) return Failure.NotFound("This add-on is no longer active.");
-        if (partitions < 1 || partitions > plan.MaxPartitionsPerTopic)
+        if (partitions < 1)
             return Failure.Unprocessable($"Partitions must be between 1 and {plan.MaxPartitionsPerTopic} on the {plan.Slug} plan.");
+        if (partitions > plan.MaxPartitionsPerTopic)
+            return await QuotaRefusedAsync(tx, resourceId, $"Partitions must be between 1 and {plan.MaxPartitionsPerTopic} on the {plan.Slug} plan.", ct);
         if (retentionHours < 1 || retentionHours > plan.MaxRetentionHours)
             return Failure.Unprocessable($"Retention must be between 1 and {plan.MaxRetentionHours} hours on the {plan.Slug} plan.");
         var count = await db.KafkaTopics.CountAsync(t => t.ResourceId == resourceId, ct);
         if (count >= plan.MaxTopics)
-            return Failure.Unprocessable($"The {plan.Slug} plan allows {plan.MaxTopics} topics and all are in use. Delete one or upgrade the plan.");
+            return await QuotaRefusedAsync(tx, resourceId, $"The {plan.Slug} plan allows {plan.MaxTopics} topics and all are in use. Delete one or upgrade the plan.", ct);
         var name = KafkaTenancy.FullName(resourceId, shortName);
         db.KafkaTopics.Add(new KafkaTopic
         {
@@ -37,6 +42,10 @@ public sealed class KafkaAdmin(AddonDbContext db, CatalogCache catalog, IKafkaCl
         });
         if (await SaveAsync($"A topic named '{name}' already exists.", ct) is { } duplicate) return duplicate;
         await cluster.CreateTopicAsync(resourceId, new KafkaTopicSpec(name, partitions, ReplicationFactor, retentionHours * 3_600_000L), ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await UsageLimits.CrossedAsync(db, resourceId, Topics, count + 1, plan.MaxTopics ?? 0, now, ct);
+        await UsageLimits.CrossedAsync(db, resourceId, Partitions, partitions, plan.MaxPartitionsPerTopic ?? 0, now, ct);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return null;
     }
@@ -46,12 +55,15 @@ public sealed class KafkaAdmin(AddonDbContext db, CatalogCache catalog, IKafkaCl
         if (KafkaTenancy.ShortNameProblem("consumer group", shortName) is { } bad) return Failure.Unprocessable(bad);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await LockedPlanAsync(resourceId, ct) is not { } plan) return Failure.NotFound("This add-on is no longer active.");
-        if (await db.KafkaConsumerGroups.CountAsync(g => g.ResourceId == resourceId, ct) >= plan.MaxConsumerGroups)
-            return Failure.Unprocessable($"The {plan.Slug} plan allows {plan.MaxConsumerGroups} consumer groups and all are in use.");
+        var groups = await db.KafkaConsumerGroups.CountAsync(g => g.ResourceId == resourceId, ct);
+        if (groups >= plan.MaxConsumerGroups)
+            return await QuotaRefusedAsync(tx, resourceId, $"The {plan.Slug} plan allows {plan.MaxConsumerGroups} consumer groups and all are in use.", ct);
         // Kafka has no call that creates a group (a consumer joining does); the row reserves the name against the quota.
         var name = KafkaTenancy.FullName(resourceId, shortName);
         db.KafkaConsumerGroups.Add(new KafkaConsumerGroup { ResourceId = resourceId, Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime });
         if (await SaveAsync($"A consumer group named '{name}' already exists.", ct) is { } duplicate) return duplicate;
+        await UsageLimits.CrossedAsync(db, resourceId, ConsumerGroups, groups + 1, plan.MaxConsumerGroups ?? 0, clock.GetUtcNow().UtcDateTime, ct);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return null;
     }
@@ -77,6 +89,23 @@ public sealed class KafkaAdmin(AddonDbContext db, CatalogCache catalog, IKafkaCl
         await cluster.DeleteGroupAsync(resourceId, name, ct);
         await tx.CommitAsync(ct);
         return null;
+    }
+
+    private static readonly UsageLimit Topics = new("topics", "topics");
+    private static readonly UsageLimit Partitions = new("partitions_per_topic", "partitions per topic");
+    private static readonly UsageLimit ConsumerGroups = new("consumer_groups", "consumer groups");
+
+    /// <summary>
+    /// A creation refused by the plan's quota: nothing of it is kept (the transaction rolls back), and the app's logs get a
+    /// line saying so, committed on its own.
+    /// </summary>
+    private async Task<Failure> QuotaRefusedAsync(IDbContextTransaction tx, Guid resourceId, string message, CancellationToken ct)
+    {
+        await tx.RollbackAsync(ct);
+        db.ChangeTracker.Clear();
+        AppLog.Write(db, resourceId, clock.GetUtcNow().UtcDateTime, $"KafkaCluster quota refused a change: {message}");
+        await db.SaveChangesAsync(ct);
+        return Failure.Unprocessable(message);
     }
 
     private async Task<Plan?> LockedPlanAsync(Guid resourceId, CancellationToken ct)

@@ -75,6 +75,7 @@ public sealed class PublishingService(AddonDbContext db, TimeProvider clock)
         var submissionId = await db.MobiLoudSubmissions.Where(s => s.ResourceId == resource.Id).Select(s => s.Id).SingleAsync(ct);
         db.Enqueue(NotifyOperatorsJob.Kind, submissionId.ToString(System.Globalization.CultureInfo.InvariantCulture), now);
         db.AuditLog.Add(AuditLog.Entry(now, actor, "mobiloud_publish_submitted", resource, after: resource.PlanSlug, requestId: requestId));
+        AppLogs.AppLog.Write(db, resource.Id, now, $"MobiLoud publishing request submitted (status: submitted, plan {resource.PlanSlug}); our team reviews it and replies by email.");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return null;

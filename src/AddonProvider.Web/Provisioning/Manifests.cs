@@ -28,7 +28,7 @@ public static class Manifests
                 ["password"] = secrets.Password,
                 ["sso_salt"] = secrets.SsoSalt,
                 ["regions"] = new JsonArray([.. Regions.Supported.Select(r => JsonValue.Create(r))]),
-                ["requires"] = new JsonArray(),
+                ["requires"] = new JsonArray("log_input"), // the provision request then carries log_input_url (our events in the app's logs)
                 ["production"] = Urls(production),
                 ["test"] = Urls(test),
                 ["version"] = "3",

@@ -12,8 +12,16 @@ public sealed record ProvisionRequest(
     [property: JsonPropertyName("callback_url")] string? CallbackUrl,
     Dictionary<string, JsonElement>? Options,
     [property: JsonPropertyName("oauth_grant")] OAuthGrant? OAuthGrant,
-    [property: JsonPropertyName("heroku_id")] string? HerokuId)
+    [property: JsonPropertyName("heroku_id")] string? HerokuId,
+    [property: JsonPropertyName("log_input_url")] string? LogInputUrl = null)
 {
+    /// <summary>Never print the drain URL (its user-info is the app's Logplex credential), should this record be logged.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Uuid = {Uuid}, Plan = {Plan}, Region = {Region}, LogInputUrl = {(LogInputUrl is null ? "null" : "(withheld)")}");
+        return true;
+    }
+
     /// <summary>Option values are strings on Heroku's side; anything else is read as its JSON text.</summary>
     public string? Option(string key) =>
         Options is not null && Options.TryGetValue(key, out var v)

@@ -1,5 +1,6 @@
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Errors;
@@ -50,9 +51,11 @@ public sealed class ProvisioningService(AddonDbContext db, CatalogCache catalog,
 
         var issued = addon.IssueCredential(resource, now);
         db.Resources.Add(resource);
+        // Optional: only with `log_input` in the manifest's requires, and never from older callers or Heroku's test tool.
+        var logDrain = LogDrains.Add(db, secrets, id, request.LogInputUrl, now);
         if (issued is { Row: var credential }) db.Credentials.Add(credential);
         db.AuditLog.Add(AuditLog.Entry(now, actor, "provision", resource, after: $"{plan.Slug}/{(finishLater ? "provisioning" : "provisioned")}", requestId: requestId,
-            detail: $$"""{"region":"{{region}}","oauth_grant":{{(grant.Value is null ? "false" : "true")}}}"""));
+            detail: $$"""{"region":"{{region}}","oauth_grant":{{(grant.Value is null ? "false" : "true")}},"log_drain":{{(logDrain ? "true" : "false")}}}"""));
         // Follow-up work is outbox rows in this transaction: never a Hangfire enqueue on the request path.
         if (grant.Value is { } g) OAuthGrants.Add(db, secrets, id, g.Code, g.ExpiresAt, now);
         addon.AfterProvision(db, provision, now);

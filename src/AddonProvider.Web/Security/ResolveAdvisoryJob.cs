@@ -43,6 +43,13 @@ public sealed class ResolveAdvisoryJob(AddonDbContext db, MailSettings mail, Tim
             GROUP BY c.email_key
             ON CONFLICT (advisory_id, email_key) DO NOTHING
             """, ct);
+        // The app's logs hear of it too (resources with a drain; the line carries no contact and no secret).
+        var line = AppLogs.AppLog.OneLine($"Security advisory ({advisory.Severity.ToString().ToLowerInvariant()}): {advisory.Title}. It affects this add-on; the add-on's dashboard has the assessment and mitigation steps.");
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO log_events (resource_id, at, message)
+            SELECT t.resource_id, {now}, {line} FROM advisory_targets t
+            WHERE t.advisory_id = {id} AND EXISTS (SELECT 1 FROM log_drains d WHERE d.resource_id = t.resource_id)
+            """, ct);
         var batches = await db.AdvisoryNotifications.Where(n => n.AdvisoryId == id).Select(n => n.Batch).Distinct().OrderBy(b => b).ToListAsync(ct);
         foreach (var batch in batches) db.Enqueue(AdvisoryJobs.Deliver, AdvisoryJobs.BatchArgument(id, batch), now);
         advisory.ResolvedAt = now;
