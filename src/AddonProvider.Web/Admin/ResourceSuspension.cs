@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AddonProvider.Data;
 using AddonProvider.Data.Entities;
+using AddonProvider.Web.AppLogs;
 using AddonProvider.Web.Audit;
 using AddonProvider.Web.Catalog;
 using AddonProvider.Web.Errors;
@@ -57,6 +58,7 @@ public sealed class ResourceSuspension(AddonDbContext db, Products products, Tim
         db.AuditLog.Add(AuditLog.Entry(now, actor, SuspendAction, resource, before: "provisioned", after: "suspended",
             requestId: requestId, detail: JsonSerializer.Serialize(new { reason = why })));
         products.For(resource.ProductId).AfterSuspend(db, resource, now);
+        AppLog.Suspended(db, resource.Id, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
@@ -87,6 +89,7 @@ public sealed class ResourceSuspension(AddonDbContext db, Products products, Tim
                 suspended_at = before.SuspendedAt, suspension_reason = before.SuspensionReason, suspended_by = before.SuspendedBy,
             })));
         products.For(resource.ProductId).AfterResume(db, resource, now);
+        AppLog.Resumed(db, resource.Id, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;

@@ -16,11 +16,11 @@ public static class AppLog
     public static void Write(AddonDbContext db, Guid resourceId, DateTime now, string message) =>
         db.LogEvents.Add(new LogEvent { ResourceId = resourceId, At = now, Message = OneLine(message) });
 
-    /// <summary>For the operators' suspend action (feature/suspend): call in the transaction that suspends the resource.</summary>
+    /// <summary>Written by ResourceSuspension in the transaction that suspends the resource.</summary>
     public static void Suspended(AddonDbContext db, Guid resourceId, DateTime now) =>
         Write(db, resourceId, now, "Add-on suspended by the provider: its credentials are refused until it is resumed. The dashboard stays readable; contact support for details.");
 
-    /// <summary>For the operators' resume action (feature/suspend): call in the transaction that resumes the resource.</summary>
+    /// <summary>Written by ResourceSuspension in the transaction that resumes the resource.</summary>
     public static void Resumed(AddonDbContext db, Guid resourceId, DateTime now) =>
         Write(db, resourceId, now, "Add-on resumed by the provider: its credentials work again.");
 

@@ -23,6 +23,7 @@ public static class ConsoleServices
         var console = app.MapGroup("/console").ExcludeFromDescription();
         console.MapGet("/", Home).RequireAuthorization(ConsoleAuth.AnyRolePolicy);
         console.MapResourcePages();
+        app.MapSecurityReportPages();
         console.MapAdvisoryPages();
         console.MapSuspensionPages();
         foreach (var product in app.ServiceProvider.GetServices<ProductRegistration>().Where(p => p.Console is not null))

@@ -28,6 +28,5 @@ public static class SecurityServices
     {
         app.MapAdvisoryEndpoints();
         app.MapSecurityReportEndpoints();
-        app.MapSecurityReportPages();
     }
 }

@@ -101,11 +101,12 @@ public sealed class AppLogTests(AppLogFixture app) : IClassFixture<AppLogFixture
             await published.ExpectAsync(HttpStatusCode.Accepted);
         }
         Assert.Empty(await app.RunJobsAsync());
-        await using (var db = app.Db())
-        {
-            AppLog.Suspended(db, id, DateTime.UtcNow);
-            await db.SaveChangesAsync();
-        }
+        // The operators' suspend and resume calls write their lines in the transaction that changes the resource.
+        using (var suspended = await app.SendAsync(HttpMethod.Post, $"/admin/resources/{id}/suspend", new { reason = "abuse report 42" }, AdminRoles.Operator))
+            await suspended.ExpectAsync(HttpStatusCode.OK);
+        using (var resumed = await app.SendAsync(HttpMethod.Post, $"/admin/resources/{id}/resume", new { reason = "resolved" }, AdminRoles.Operator))
+            await resumed.ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(await app.RunJobsAsync());
         await app.ShipAsync();
 
         var received = await app.ReceivedAsync(token);
@@ -116,6 +117,8 @@ public sealed class AppLogTests(AppLogFixture app) : IClassFixture<AppLogFixture
         Assert.Contains(messages, m => m == "KafkaCluster quota refused a change: Partitions must be between 1 and 3 on the free plan.");
         Assert.Contains(messages, m => m.StartsWith("Security advisory (high): Broker auth bypass — über-critical.", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Add-on suspended by the provider", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("Add-on resumed by the provider", StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.Contains("abuse report 42", StringComparison.Ordinal)); // the operator's reason is for the dashboard
 
         await using var check = app.Db();
         var passwords = (await check.Credentials.Where(c => c.ResourceId == id).Select(c => c.SecretCiphertext).ToListAsync()).Select(app.Decrypt).Append(firstPassword).ToArray();

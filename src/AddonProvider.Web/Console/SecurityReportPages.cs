@@ -1,10 +1,10 @@
 using AddonProvider.Web.Admin;
-using AddonProvider.Web.Console;
 using AddonProvider.Web.Dashboard;
+using AddonProvider.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AddonProvider.Web.Dashboard.Html;
 
-namespace AddonProvider.Web.Security;
+namespace AddonProvider.Web.Console;
 
 /// <summary>
 /// Security reports in the operators' console (role <c>security</c>, as the API): the triage queue by deadline with the
