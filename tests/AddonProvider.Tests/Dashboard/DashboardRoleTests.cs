@@ -32,6 +32,7 @@ public sealed class DashboardRoleTests(HerokuFixture app) : IClassFixture<Heroku
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart l => l.Content,
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => id.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "section" } => "colors",
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "kind" } => "icon",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart => Guid.NewGuid().ToString(),
                 _ => "",
             })))))
@@ -40,7 +41,7 @@ public sealed class DashboardRoleTests(HerokuFixture app) : IClassFixture<Heroku
     private async Task<string> SnapshotAsync(Guid id)
     {
         await using var db = app.Db();
-        var tables = new[] { "resources", "mobiloud_apps", "mobiloud_submissions", "kafka_topics", "kafka_consumer_groups", "credentials", "audit_log", "outbox", "advisory_targets" };
+        var tables = new[] { "resources", "mobiloud_apps", "mobiloud_submissions", "kafka_topics", "kafka_consumer_groups", "credentials", "audit_log", "outbox", "advisory_targets", "mobiloud_graphics" };
         var parts = new List<string>();
         foreach (var t in tables)
         {
