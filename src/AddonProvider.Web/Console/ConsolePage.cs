@@ -65,7 +65,10 @@ public static class ConsolePage
         return H($"<nav class=\"tabs\" aria-label=\"Console\">{Join(links)}</nav>");
     }
 
-    /// <summary>Escapes nothing itself: every value goes through <see cref="Html.H"/>'s holes.</summary>
+    /// <summary>
+    /// Escapes nothing itself: every value goes through <see cref="Html.H"/>'s holes. Operators' tables are wide; on a phone
+    /// the table scrolls inside its own region (focusable, so a keyboard can scroll it too) instead of the whole page.
+    /// </summary>
     public static Html Table(IEnumerable<string> headings, IEnumerable<Html> rows, string? id = null) =>
-        H($"<table{(id is null ? Empty : H($" id=\"{id}\""))}><thead><tr>{headings.Select(h => H($"<th>{h}</th>"))}</tr></thead><tbody>{rows}</tbody></table>");
+        H($"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{(id ?? "table").Replace('-', ' ')}\"><table{(id is null ? Empty : H($" id=\"{id}\""))}><thead><tr>{headings.Select(h => H($"<th>{h}</th>"))}</tr></thead><tbody>{rows}</tbody></table></div>");
 }

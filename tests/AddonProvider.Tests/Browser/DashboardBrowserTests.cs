@@ -60,7 +60,7 @@ public sealed class DashboardBrowserTests(BrowserFixture app) : IClassFixture<Br
         await page.ClickAsync("#start-submission");
         await page.FillAsync("#contact_name", "Ada Lovelace");
         await page.FillAsync("#app_name", "Ada's Shop");
-        await page.WaitForSelectorAsync("#draft-announce:text-is('Saved.')", new PageWaitForSelectorOptions { Timeout = 12_000 });
+        await page.WaitForSelectorAsync("#draft-announce:text-is('Saved.')", new PageWaitForSelectorOptions { Timeout = 30_000 });
 
         await page.ReloadAsync();
         Assert.Equal("Ada Lovelace", await page.InputValueAsync("#contact_name"));

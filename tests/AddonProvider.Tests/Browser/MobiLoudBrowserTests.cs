@@ -183,7 +183,7 @@ public sealed class MobiLoudBrowserTests(BrowserFixture app) : IClassFixture<Bro
         await StartSubmissionAsync(page);
         Assert.Equal("status", await page.GetAttributeAsync("#draft-announce", "role"));
         await page.FillAsync("#contact_name", "Ada Lovelace");
-        await page.WaitForSelectorAsync("#draft-announce:text-is('Saved.')", new PageWaitForSelectorOptions { Timeout = 12_000 });
+        await page.WaitForSelectorAsync("#draft-announce:text-is('Saved.')", new PageWaitForSelectorOptions { Timeout = 30_000 });
         Assert.Matches(new Regex(@"^Saved \d+ s ago$"), await page.InnerTextAsync("#draft-status"));
         await using (var db = app.Db())
         {
