@@ -48,6 +48,7 @@ public static class JobsServices
             services.AddSingleton<OutboxDispatcher>();
             services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
             services.AddHostedService<RecurringJobs>();
+            services.AddHostedService<IdleMemoryTrim>();
         }
         services.AddSingleton(RetentionOptions.From(settings));
         services.AddSingleton<Pseudonymiser>();
