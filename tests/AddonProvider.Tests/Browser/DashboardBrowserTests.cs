@@ -25,8 +25,13 @@ public sealed class DashboardBrowserTests(BrowserFixture app) : IClassFixture<Br
 
         await page.ClickAsync("nav.sections a:has-text('Colors')");
         await page.FillAsync("#tab_bar_background", "#ff5733");
+        // The save is a form post: wait for the page it leads to, not for a ".saved" the old page may still show.
+        var posted = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.Contains("/mobiloud/colors", StringComparison.Ordinal));
         await page.ClickAsync("#save");
+        await posted;
+        await page.WaitForLoadStateAsync(LoadState.Load);
         await page.WaitForSelectorAsync(".saved");
+        await page.WaitForSelectorAsync("#preview .tabbar");
 
         var background = await page.EvalOnSelectorAsync<string>("#preview .tabbar", "e => getComputedStyle(e).backgroundColor");
         Assert.Equal("rgb(255, 87, 51)", background);
