@@ -1,4 +1,4 @@
-using AddonProvider.Web.Errors;
+using AddonProvider.Web.Dashboard;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AddonProvider.Web.Console;
@@ -17,14 +17,9 @@ public sealed class ConsoleProblemWriter : IProblemDetailsWriter
     {
         var http = context.HttpContext;
         var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
-        var message = context.ProblemDetails.Extensions.TryGetValue(ProblemWriter.MessageMember, out var m) && m is string text ? text
-            : ProblemWriter.ClientMessage(context.Exception) ?? status switch
-            {
-                StatusCodes.Status400BadRequest => "The form could not be read or its antiforgery token is missing; nothing was changed. Reload the page and try again.",
-                StatusCodes.Status404NotFound => "There is nothing here.",
-                >= 500 => "Something went wrong on our side; nothing was changed. Please retry.",
-                _ => ReasonPhrases.GetReasonPhrase(status),
-            };
+        var message = PageProblemWriter.Message(context, status, status == StatusCodes.Status400BadRequest
+            ? "The form could not be read or its antiforgery token is missing; nothing was changed. Reload the page and try again."
+            : null);
         return new ValueTask(ConsolePage.Message(http, status, ReasonPhrases.GetReasonPhrase(status), message).ExecuteAsync(http));
     }
 }

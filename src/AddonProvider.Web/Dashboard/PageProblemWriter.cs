@@ -18,17 +18,27 @@ public sealed class PageProblemWriter : IProblemDetailsWriter
     {
         var http = context.HttpContext;
         var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
-        var message = context.ProblemDetails.Extensions.TryGetValue(ProblemWriter.MessageMember, out var m) && m is string text ? text
-            : ProblemWriter.ClientMessage(context.Exception) ?? status switch
+        var message = Message(context, status, status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "The form is too large; nothing was changed.",
+            StatusCodes.Status400BadRequest => "The form could not be read; nothing was changed. Reload the page and try again.",
+            _ => null,
+        });
+        return new ValueTask(Page.Message(http, status, ReasonPhrases.GetReasonPhrase(status), message).ExecuteAsync(http));
+    }
+
+    /// <summary>
+    /// What a page says about a problem, for every page surface (dashboards, the console): the problem's own message,
+    /// else the exception's client message, else the surface's <paramref name="forStatus"/>, else one per status.
+    /// </summary>
+    public static string Message(ProblemDetailsContext context, int status, string? forStatus) =>
+        context.ProblemDetails.Extensions.TryGetValue(ProblemWriter.MessageMember, out var m) && m is string text ? text
+            : ProblemWriter.ClientMessage(context.Exception) ?? forStatus ?? status switch
             {
-                StatusCodes.Status413PayloadTooLarge => "The form is too large; nothing was changed.",
-                StatusCodes.Status400BadRequest => "The form could not be read; nothing was changed. Reload the page and try again.",
                 StatusCodes.Status404NotFound => "There is nothing here.",
                 >= 500 => "Something went wrong on our side; nothing was changed. Please retry.",
                 _ => ReasonPhrases.GetReasonPhrase(status),
             };
-        return new ValueTask(Page.Message(http, status, ReasonPhrases.GetReasonPhrase(status), message).ExecuteAsync(http));
-    }
 }
 
 public static class PageProblems
