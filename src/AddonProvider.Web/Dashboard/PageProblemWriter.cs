@@ -36,6 +36,7 @@ public sealed class PageProblemWriter : IProblemDetailsWriter
             : ProblemWriter.ClientMessage(context.Exception) ?? forStatus ?? status switch
             {
                 StatusCodes.Status404NotFound => "There is nothing here.",
+                StatusCodes.Status503ServiceUnavailable => ProblemWriter.TimedOutMessage,
                 >= 500 => "Something went wrong on our side; nothing was changed. Please retry.",
                 _ => ReasonPhrases.GetReasonPhrase(status),
             };

@@ -11,6 +11,11 @@ public sealed class ProblemWriter : IProblemDetailsWriter
 {
     public const string MessageMember = "message";
     public const string RequestIdMember = "requestId";
+    /// <summary>
+    /// Every surface's text for a 503 the framework made: the only one is a request stopped by REQUEST_TIMEOUT (ours
+    /// carry their own message), which also gets Retry-After.
+    /// </summary>
+    public const string TimedOutMessage = "The request did not finish in time and was stopped. Retry after the time in the Retry-After header.";
 
     public bool CanWrite(ProblemDetailsContext context) => true;
 
@@ -29,6 +34,7 @@ public sealed class ProblemWriter : IProblemDetailsWriter
             StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
             StatusCodes.Status400BadRequest => "The request could not be read. If you submitted a form, reload the page and try again.",
             StatusCodes.Status500InternalServerError => "Something went wrong on our side; the request was not applied. Please retry.",
+            StatusCodes.Status503ServiceUnavailable => TimedOutMessage,
             _ => problem.Title,
         };
         problem.Extensions.TryAdd(MessageMember, problem.Detail);

@@ -14,6 +14,8 @@ public static class RouterServices
     /// <summary>Bodies of routes that declare no limit of their own (dashboard forms, the admin API); none takes uploads.</summary>
     public const long DefaultMaxBodyBytes = 256 * 1024;
     public const long RequestReadAheadBytes = 128 * 1024;
+    /// <summary>Retry-After on the 503 for a request stopped by REQUEST_TIMEOUT.</summary>
+    public const string TimedOutRetryAfterSeconds = "5";
 
     public static IServiceCollection AddRouterRealities(this IServiceCollection services, Settings settings)
     {
@@ -49,6 +51,13 @@ public static class RouterServices
         {
             Timeout = timeout,
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            // The body is the surface's own error shape, written by the status-code pages; the header tells Heroku
+            // and the SDKs when to come back. Whatever the request had begun was rolled back with its cancellation.
+            WriteTimeoutResponse = http =>
+            {
+                http.Response.Headers.RetryAfter = TimedOutRetryAfterSeconds;
+                return Task.CompletedTask;
+            },
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.GetDuration("SHUTDOWN_TIMEOUT", TimeSpan.FromSeconds(25)));
         return services;

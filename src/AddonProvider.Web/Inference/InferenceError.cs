@@ -70,6 +70,7 @@ public sealed class InferenceError(int status, string message) : IResult, IStatu
     {
         404 => "There is no such inference endpoint.",
         413 => "The request body is too large.",
+        503 => ProblemWriter.TimedOutMessage,
         >= 500 => "Something went wrong on our side; the request was not completed. Please retry.",
         _ => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase + "." : "The request failed.",
     };
