@@ -1210,6 +1210,10 @@ namespace AddonProvider.Migrations.Migrations
                         .HasDatabaseName("ix_outbox_pending")
                         .HasFilter("dispatched_at IS NULL");
 
+                    b.HasIndex("Kind", "Argument")
+                        .HasDatabaseName("ix_outbox_pending_kind_argument")
+                        .HasFilter("dispatched_at IS NULL");
+
                     b.ToTable("outbox", (string)null);
                 });
 

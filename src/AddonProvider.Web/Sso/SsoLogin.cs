@@ -99,14 +99,22 @@ public sealed class SsoLogin(AddonDbContext db, AddonCredentials credentials, Ti
     public async Task QueueAccessListCheckAsync(SsoIdentity identity, CancellationToken ct)
     {
         var id = identity.ResourceId;
-        var argument = id.ToString();
-        var email = identity.Email?.Trim().ToLowerInvariant() ?? "";
-        var now = clock.GetUtcNow().UtcDateTime;
-        var due = await db.HerokuTokens.AnyAsync(t => t.ResourceId == id && t.RefreshTokenCiphertext != null
-            && !db.AccessListEntries.Any(e => e.ResourceId == id && (e.HerokuUserId == identity.UserId || e.Email.ToLower() == email))
-            && !db.Outbox.Any(m => m.Kind == JobKinds.RefreshAccessList && m.Argument == argument && m.DispatchedAt == null), ct);
-        if (!due) return;
-        db.Enqueue(JobKinds.RefreshAccessList, id.ToString(), now);
+        if (!await AccessListReadDue(db, id, identity.UserId, identity.Email).AnyAsync(ct)) return;
+        db.Enqueue(JobKinds.RefreshAccessList, id.ToString(), clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The grant of a resource whose access list should be read again for this user: non-empty when the resource holds
+    /// a grant, the list does not name the user, and no read is queued. Runs on every verified login, so each part is an
+    /// index look-up (the queued read through <c>ix_outbox_pending_kind_argument</c>), whatever the outbox's size.
+    /// </summary>
+    internal static IQueryable<HerokuToken> AccessListReadDue(AddonDbContext db, Guid id, string userId, string? email)
+    {
+        var argument = id.ToString();
+        var normalized = email?.Trim().ToLowerInvariant() ?? "";
+        return db.HerokuTokens.Where(t => t.ResourceId == id && t.RefreshTokenCiphertext != null
+            && !db.AccessListEntries.Any(e => e.ResourceId == id && (e.HerokuUserId == userId || e.Email.ToLower() == normalized))
+            && !db.Outbox.Any(m => m.Kind == JobKinds.RefreshAccessList && m.Argument == argument && m.DispatchedAt == null));
     }
 }
