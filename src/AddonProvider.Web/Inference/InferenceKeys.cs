@@ -65,7 +65,9 @@ public sealed class InferenceKeys(SecretBox secrets, InferenceSettings settings,
         var rows = await (
             from c in db.Credentials.AsNoTracking()
             join r in db.Resources.AsNoTracking() on c.ResourceId equals r.Id
-            where c.Kind == CredentialKind.InferenceKey && hashes.Contains(c.LookupHash!)
+            // The null test first: without it EF Core adds "OR (lookup_hash IS NULL AND array_position(...))" for
+            // null semantics, a plan PostgreSQL sometimes answered with a scan of every credential.
+            where c.Kind == CredentialKind.InferenceKey && c.LookupHash != null && hashes.Contains(c.LookupHash)
             select new KeyRow(r.Id, r.PlanSlug, r.Region, r.ModelId, r.State, c.RevokedAt, c.ExpiresAt, r.SuspendedAt)).ToListAsync(ct);
         return rows.FirstOrDefault();
     }
