@@ -36,7 +36,7 @@ public static class Bm25Ranker
     /// </summary>
     public sealed class Scorer
     {
-        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly TermTable _lookup;
         private readonly int _q;
         private int[] _tf;
         private int[] _length;
@@ -61,7 +61,7 @@ public static class Bm25Ranker
             var probe = new Dictionary<string, int>(terms);
             if (!stopWordQuery && _q > 0)
                 foreach (var stop in StopWords) probe.TryAdd(new string(Stem(stop)), -1);
-            _lookup = probe.GetAlternateLookup<ReadOnlySpan<char>>();
+            _lookup = new TermTable(probe);
             expectedDocuments = Math.Clamp(expectedDocuments, 1, 1024);
             _tf = new int[expectedDocuments * _q];
             _length = new int[expectedDocuments];
@@ -119,7 +119,7 @@ public static class Bm25Ranker
     }
 
     /// <summary>Counts the query terms in one document; returns its length in (non-stop-word) tokens.</summary>
-    private static int ScanDocument(ReadOnlySpan<char> text, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> terms, Span<int> tf, Span<char> buffer)
+    private static int ScanDocument(ReadOnlySpan<char> text, TermTable terms, Span<int> tf, Span<char> buffer)
     {
         var count = 0;
         var i = 0;
@@ -129,6 +129,38 @@ public static class Bm25Ranker
             else if (t >= 0) { count++; tf[t]++; }
         }
         return count;
+    }
+
+    /// <summary>
+    /// The query's terms and the stop words, looked up by span once per document token: open addressing over a table
+    /// four times their number, with the framework's randomized string hash and no interface call per look-up (a
+    /// dictionary's alternate lookup makes two; tiered compilation's profile removed them, and the web runs without it).
+    /// </summary>
+    private sealed class TermTable
+    {
+        private readonly string?[] _keys;
+        private readonly int[] _values;
+        private readonly int _mask;
+
+        public TermTable(Dictionary<string, int> terms)
+        {
+            var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, terms.Count * 4));
+            (_keys, _values, _mask) = (new string?[size], new int[size], size - 1);
+            foreach (var (key, value) in terms)
+            {
+                var i = string.GetHashCode(key.AsSpan()) & _mask;
+                while (_keys[i] is not null) i = (i + 1) & _mask;
+                (_keys[i], _values[i]) = (key, value);
+            }
+        }
+
+        public bool TryGetValue(ReadOnlySpan<char> key, out int value)
+        {
+            for (var i = string.GetHashCode(key) & _mask; _keys[i] is { } k; i = (i + 1) & _mask)
+                if (key.SequenceEqual(k)) { value = _values[i]; return true; }
+            value = 0;
+            return false;
+        }
     }
 
     private static List<string> Tokens(string text, Span<char> buffer, bool keepStopWords)
