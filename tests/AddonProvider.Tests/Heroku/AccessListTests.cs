@@ -3,6 +3,7 @@ using AddonProvider.Data.Entities;
 using AddonProvider.Simulator;
 using AddonProvider.Tests.Infrastructure;
 using AddonProvider.Web.Jobs;
+using AddonProvider.Web.Sso;
 using Microsoft.EntityFrameworkCore;
 
 namespace AddonProvider.Tests.Heroku;
@@ -157,10 +158,42 @@ public sealed class AccessListTests(AccessListFixture app) : IClassFixture<Acces
         var carol = Email("carol");
         app.Heroku.Addons[id].Collaborators = [new SimulatedUser(carol, ["view", "deploy"])]; // added on Heroku after our last read
         Assert.DoesNotContain(await EntriesAsync(id), e => e.Email == carol);
+        await ReadLongAgoAsync(id);
 
         await app.SsoLoginAsync(id, new SimulatedUser(carol).Id, carol);
 
         await Eventually(async () => (await EntriesAsync(id)).Any(e => e.Email == carol), "carol's login to have the access list read again");
+    }
+
+    [Fact]
+    public async Task LoginsBySomeoneNotOnTheList_AskForAtMostOneReadAMinute()
+    {
+        var id = await app.ProvisionWithTokensAsync(); // the list was read a moment ago, after the grant exchange
+        var dave = Email("dave");
+        long mark;
+        await using (var db = app.Db()) mark = await db.Outbox.MaxAsync(m => (long?)m.Id) ?? 0;
+        async Task<int> ReadsQueuedAsync()
+        {
+            await using var db = app.Db();
+            return await db.Outbox.CountAsync(m => m.Id > mark && m.Kind == JobKinds.RefreshAccessList && m.Argument == id.ToString());
+        }
+
+        // The check runs before the login answers, so what it queued is in the outbox by then.
+        await app.SsoLoginAsync(id, new SimulatedUser(dave).Id, dave);
+        Assert.Equal(0, await ReadsQueuedAsync());
+
+        await ReadLongAgoAsync(id);
+        await Task.Delay(1100); // a new second: the simulator signs logins per second, and a second login in the same one is a replay
+        await app.SsoLoginAsync(id, new SimulatedUser(dave).Id, dave);
+        Assert.Equal(1, await ReadsQueuedAsync());
+    }
+
+    /// <summary>Makes the resource's last access-list read older than <see cref="SsoLogin.AccessListRereadAfter"/>.</summary>
+    private async Task ReadLongAgoAsync(Guid id)
+    {
+        await using var db = app.Db();
+        var longAgo = DateTime.UtcNow - SsoLogin.AccessListRereadAfter - TimeSpan.FromMinutes(1);
+        await db.AccessLists.Where(l => l.ResourceId == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.LastAttemptAt, longAgo));
     }
 
     [Fact]

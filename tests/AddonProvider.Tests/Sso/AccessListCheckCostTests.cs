@@ -35,7 +35,7 @@ public sealed class AccessListCheckCostTests(AppFixture app) : IClassFixture<App
             await using var tx = await db.Database.BeginTransactionAsync();
             await db.Database.ExecuteSqlRawAsync("LOCK TABLE outbox IN SHARE MODE");
 
-            var query = SsoLogin.AccessListReadDue(db, id, "user-1", "someone@example.com");
+            var query = SsoLogin.AccessListReadDue(db, id, "user-1", "someone@example.com", DateTime.UtcNow - SsoLogin.AccessListRereadAfter);
             var plan = await ExplainAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction(), query.ToQueryString());
             var outboxNodes = Nodes(plan).Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == "outbox").ToList();
             Assert.NotEmpty(outboxNodes);
