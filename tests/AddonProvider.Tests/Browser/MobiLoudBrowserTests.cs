@@ -177,6 +177,26 @@ public sealed class MobiLoudBrowserTests(BrowserFixture app) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task AutoSave_SavesWhatWasTypedBeforeTheScriptLoaded()
+    {
+        var (id, page) = await MobiLoudAsync();
+        await StartSubmissionAsync(page);
+        // publish.js is deferred: on a slow connection the form is there, and typed into, before it runs.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/assets/publish.js", async route => { await release.Task; await route.ContinueAsync(); });
+        // Not DOMContentLoaded: that waits for deferred scripts. The form is parsed and usable before.
+        await page.ReloadAsync(new PageReloadOptions { WaitUntil = WaitUntilState.Commit });
+        await page.FillAsync("#contact_name", "Grace Hopper");
+        Assert.NotEqual("complete", await page.EvaluateAsync<string>("document.readyState")); // publish.js is still held back
+        release.SetResult();
+
+        await page.WaitForSelectorAsync("#draft-announce:text-is('Saved.')", new PageWaitForSelectorOptions { Timeout = 20_000 });
+        await using var db = app.Db();
+        var form = JsonSerializer.Deserialize<Dictionary<string, string>>((await db.MobiLoudSubmissions.SingleAsync(s => s.ResourceId == id)).FormJson)!;
+        Assert.Equal("Grace Hopper", form["contact_name"]);
+    }
+
+    [Fact]
     public async Task AutoSave_AfterAChange_SaysSavedSecondsAgo_AndTellsScreenReaders()
     {
         var (id, page) = await MobiLoudAsync();

@@ -9,6 +9,12 @@
   var announce = document.getElementById('draft-announce');
   var dirty = false, saving = null, stopped = false, error = null;
   var savedAt = form.dataset.savedAt ? Date.parse(form.dataset.savedAt) : null;
+  // This script is deferred: what was typed before it ran fired no event here, so compare with the page as served.
+  dirty = Array.prototype.some.call(form.elements, function (el) {
+    if (el.type === 'checkbox' || el.type === 'radio') return el.checked !== el.defaultChecked;
+    if (el.tagName === 'SELECT') return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    return 'defaultValue' in el && el.value !== el.defaultValue;
+  });
   form.addEventListener('input', function () { dirty = true; });
   form.addEventListener('change', function () { dirty = true; });
 
