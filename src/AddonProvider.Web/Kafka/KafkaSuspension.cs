@@ -17,11 +17,7 @@ public sealed class DisableKafkaUsersJob(AddonDbContext db, IKafkaClusterAdmin c
         var id = Guid.Parse(argument);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.LockResourceAsync(id, null, ct) is not { IsSuspended: true }) return;
-        // Every user we ever issued, as at teardown: a broker cannot list one tenant's users, our credentials can.
-        var usernames = await db.Credentials
-            .Where(c => c.ResourceId == id && c.Kind == CredentialKind.KafkaScram && c.Username != null)
-            .Select(c => c.Username!).ToListAsync(ct);
-        foreach (var username in usernames) await cluster.DeleteUserAsync(id, username, ct);
+        await TearDownKafkaClusterJob.DeleteIssuedUsersAsync(db, cluster, id, ct);
         await tx.CommitAsync(ct);
     }
 }

@@ -19,11 +19,7 @@ public sealed class TearDownKafkaClusterJob(AddonDbContext db, IKafkaClusterAdmi
         var id = Guid.Parse(argument);
         if (!await db.Resources.AnyAsync(r => r.Id == id && (r.State == ResourceState.Deprovisioned || r.State == ResourceState.Failed), ct)) return;
 
-        // Every user we ever issued: a broker cannot list the users of one tenant, our credentials can.
-        var usernames = await db.Credentials
-            .Where(c => c.ResourceId == id && c.Kind == CredentialKind.KafkaScram && c.Username != null)
-            .Select(c => c.Username!).ToListAsync(ct);
-        foreach (var username in usernames) await cluster.DeleteUserAsync(id, username, ct);
+        await DeleteIssuedUsersAsync(db, cluster, id, ct);
         await cluster.DeleteQuotasAsync(id, ct);
 
         var prefix = KafkaTenancy.Prefix(id);
@@ -33,5 +29,17 @@ public sealed class TearDownKafkaClusterJob(AddonDbContext db, IKafkaClusterAdmi
         var groups = await db.KafkaConsumerGroups.Where(g => g.ResourceId == id).Select(g => g.Name).ToListAsync(ct);
         foreach (var group in (await cluster.ListGroupsAsync(prefix, ct)).Union(groups.Where(g => KafkaTenancy.Owns(id, g))))
             await cluster.DeleteGroupAsync(id, group, ct);
+    }
+
+    /// <summary>
+    /// Removes from the cluster every SCRAM user we ever issued the resource, with their ACLs: a broker cannot list the
+    /// users of one tenant, our credentials can. Deleting a user already gone succeeds. Teardown and suspension both.
+    /// </summary>
+    internal static async Task DeleteIssuedUsersAsync(AddonDbContext db, IKafkaClusterAdmin cluster, Guid id, CancellationToken ct)
+    {
+        var usernames = await db.Credentials
+            .Where(c => c.ResourceId == id && c.Kind == CredentialKind.KafkaScram && c.Username != null)
+            .Select(c => c.Username!).ToListAsync(ct);
+        foreach (var username in usernames) await cluster.DeleteUserAsync(id, username, ct);
     }
 }
